@@ -1,0 +1,197 @@
+/**
+ * Kernels that move values without arithmetic beyond addition: strided copies, im2col (`sig2col`) and its
+ * adjoint, padding, gather and scatter-add.
+ */
+import type { PadSpec, StridedView, WindowSpec } from '../../backend/backend.js';
+import type { TypedArray } from '../../dtype.js';
+import { dtypeOf, typedArrayFor } from '../../dtype.js';
+import type { Shape } from '../../shape.js';
+import { sizeOf, stridesOf } from '../../shape.js';
+import { forEachRow } from './indexing.js';
+
+/** Copies a strided view into a new contiguous array. */
+export function stridedCopy(x: TypedArray, view: StridedView): TypedArray {
+  const out = typedArrayFor(dtypeOf(x), sizeOf(view.shape));
+  const n = view.shape.length;
+  const inner = n === 0 ? 1 : view.shape[n - 1]!;
+  const step = view.strides[n - 1] ?? 0;
+  let o = 0;
+  forEachRow(view.shape, [view.strides], ([start]) => {
+    const s = view.offset + start!;
+    for (let j = 0; j < inner; j++) out[o++] = x[s + j * step]!;
+  });
+  return out;
+}
+
+/** Adds a contiguous `src` into a strided view of `target`. */
+export function stridedAccumulate(target: TypedArray, view: StridedView, src: TypedArray): void {
+  const n = view.shape.length;
+  const inner = n === 0 ? 1 : view.shape[n - 1]!;
+  const step = view.strides[n - 1] ?? 0;
+  let o = 0;
+  forEachRow(view.shape, [view.strides], ([start]) => {
+    const s = view.offset + start!;
+    for (let j = 0; j < inner; j++) target[s + j * step]! += src[o++]!;
+  });
+}
+
+/**
+ * The strided view that `sig2col` reads: leading axes as they are, then for each windowed axis one axis
+ * that steps by `stride` (the window's position) and, after them, one that steps by `dilation` (the
+ * position inside the window).
+ */
+export function windowView(spec: WindowSpec): StridedView {
+  const { inputShape, windowShape, stride, dilation } = spec;
+  const d = windowShape.length;
+  const lead = inputShape.length - d;
+  const strides = stridesOf(inputShape);
+  const outSizes = windowShape.map(
+    (w, i) => Math.floor((inputShape[lead + i]! - dilation[i]! * (w - 1) - 1) / stride[i]!) + 1,
+  );
+  return {
+    offset: 0,
+    shape: [...inputShape.slice(0, lead), ...outSizes, ...windowShape],
+    strides: [
+      ...strides.slice(0, lead),
+      ...windowShape.map((_, i) => strides[lead + i]! * stride[i]!),
+      ...windowShape.map((_, i) => strides[lead + i]! * dilation[i]!),
+    ],
+  };
+}
+
+/** im2col over the trailing axes. */
+export function sig2col(x: TypedArray, spec: WindowSpec): TypedArray {
+  return stridedCopy(x, windowView(spec));
+}
+
+/** col2im: the adjoint of `sig2col`. */
+export function col2sig(cols: TypedArray, spec: WindowSpec): TypedArray {
+  const out = typedArrayFor(dtypeOf(cols), sizeOf(spec.inputShape));
+  stridedAccumulate(out, windowView(spec), cols);
+  return out;
+}
+
+/** For one axis: the source index each output position reads, or -1 for the constant fill. */
+function sourceIndices(length: number, before: number, after: number, mode: PadSpec['mode']): Int32Array {
+  const out = new Int32Array(length + before + after);
+  for (let i = 0; i < out.length; i++) {
+    let s = i - before;
+    if (s < 0 || s >= length) {
+      switch (mode) {
+        case 'constant':
+          s = -1;
+          break;
+        case 'reflect':
+          s = s < 0 ? -s : 2 * (length - 1) - s;
+          break;
+        case 'replicate':
+          s = s < 0 ? 0 : length - 1;
+          break;
+        case 'circular':
+          s = ((s % length) + length) % length;
+          break;
+      }
+    }
+    out[i] = s;
+  }
+  return out;
+}
+
+/** Visits every output element of a pad with the flat index of its source (-1 for the fill value). */
+function forEachPadSource(spec: PadSpec, visit: (outIndex: number, source: number) => void): void {
+  const { inputShape, before, after, mode } = spec;
+  const maps = inputShape.map((length, d) => sourceIndices(length, before[d]!, after[d]!, mode));
+  const outShape = maps.map((m) => m.length);
+  const inStrides = stridesOf(inputShape);
+  const total = sizeOf(outShape);
+  const n = outShape.length;
+  const counter = new Array<number>(n).fill(0);
+  for (let o = 0; o < total; o++) {
+    let source = 0;
+    for (let d = 0; d < n; d++) {
+      const s = maps[d]![counter[d]!]!;
+      if (s < 0) {
+        source = -1;
+        break;
+      }
+      source += s * inStrides[d]!;
+    }
+    visit(o, source);
+    for (let d = n - 1; d >= 0; d--) {
+      if (++counter[d]! < outShape[d]!) break;
+      counter[d] = 0;
+    }
+  }
+}
+
+/** Padded (or cropped) copy. */
+export function pad(x: TypedArray, spec: PadSpec): TypedArray {
+  const outSize = sizeOf(spec.inputShape.map((l, d) => l + spec.before[d]! + spec.after[d]!));
+  const out = typedArrayFor(dtypeOf(x), outSize);
+  forEachPadSource(spec, (o, s) => {
+    out[o] = s < 0 ? spec.value : x[s]!;
+  });
+  return out;
+}
+
+/** Adjoint of `pad`. */
+export function padBackward(grad: TypedArray, spec: PadSpec): TypedArray {
+  const out = typedArrayFor(dtypeOf(grad), sizeOf(spec.inputShape));
+  forEachPadSource(spec, (o, s) => {
+    if (s >= 0) out[s]! += grad[o]!;
+  });
+  return out;
+}
+
+/** Walks `indexShape`, calling `visit(i, target)` with the flat index `i` into index/src and the flat index into the other array. */
+function forEachIndexed(
+  indexShape: Shape,
+  otherShape: Shape,
+  dim: number,
+  index: Int32Array,
+  visit: (i: number, other: number) => void,
+): void {
+  const otherStrides = stridesOf(otherShape);
+  const n = indexShape.length;
+  const counter = new Array<number>(n).fill(0);
+  const total = sizeOf(indexShape);
+  for (let i = 0; i < total; i++) {
+    let other = 0;
+    for (let d = 0; d < n; d++) other += (d === dim ? index[i]! : counter[d]!) * otherStrides[d]!;
+    visit(i, other);
+    for (let d = n - 1; d >= 0; d--) {
+      if (++counter[d]! < indexShape[d]!) break;
+      counter[d] = 0;
+    }
+  }
+}
+
+/** `out[i…] = x[i… with axis dim replaced by index[i…]]`. */
+export function gather(
+  x: TypedArray,
+  shape: Shape,
+  dim: number,
+  index: Int32Array,
+  indexShape: Shape,
+): TypedArray {
+  const out = typedArrayFor(dtypeOf(x), sizeOf(indexShape));
+  forEachIndexed(indexShape, shape, dim, index, (i, source) => {
+    out[i] = x[source]!;
+  });
+  return out;
+}
+
+/** Zeros of `outShape` with `src` added at the gathered positions. */
+export function scatterAdd(
+  src: TypedArray,
+  indexShape: Shape,
+  dim: number,
+  index: Int32Array,
+  outShape: Shape,
+): TypedArray {
+  const out = typedArrayFor(dtypeOf(src), sizeOf(outShape));
+  forEachIndexed(indexShape, outShape, dim, index, (i, target) => {
+    out[target]! += src[i]!;
+  });
+  return out;
+}

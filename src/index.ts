@@ -1,0 +1,65 @@
+/**
+ * convnet-ts: convolutional neural networks in TypeScript with PyTorch semantics.
+ *
+ * This is the core entry point; it imports nothing from Node, so it runs in browsers and workers too.
+ * Files and other Node-only helpers live in `convnet-ts/node`.
+ */
+export { Tensor } from './tensor.js';
+export type { TensorLike, NestedArray } from './tensor.js';
+export type { DType, TypedArray } from './dtype.js';
+export type { Shape } from './shape.js';
+export * from './errors.js';
+export * from './creation.js';
+export { Generator, manualSeed, defaultGenerator } from './random.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
+export type { GradFn, BackwardRule } from './autograd/graph.js';
+export { setBackend, getBackend, listBackends, registerBackend } from './backend/registry.js';
+export type * from './backend/backend.js';
+export { gradcheck } from './gradcheck.js';
+export type { GradcheckOptions } from './gradcheck.js';
+export {
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  neg,
+  exp,
+  log,
+  log1p,
+  expm1,
+  sqrt,
+  abs,
+  sign,
+  erf,
+  clamp,
+  maximum,
+  minimum,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  where,
+  clone,
+} from './ops/elementwise.js';
+export { sum, mean, max, min, argmax, argmin } from './ops/reduction.js';
+export type { ReduceOptions, ArgReduceOptions } from './ops/reduction.js';
+export {
+  reshape,
+  flatten,
+  squeeze,
+  unsqueeze,
+  permute,
+  transpose,
+  expand,
+  slice,
+  narrow,
+  cat,
+  stack,
+  gather,
+} from './ops/shape.js';
+export type { FlattenOptions, SliceOptions } from './ops/shape.js';
+export { matmul } from './ops/linalg.js';
+export * as F from './functional.js';
