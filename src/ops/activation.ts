@@ -57,7 +57,11 @@ export function leakyRelu(input: Tensor, options?: { negativeSlope?: number }): 
   checkNumber(slope, 'leakyRelu', 'negativeSlope');
   const positive = gt(input, 0);
   const out = noGrad(() => where(positive, input, mul(input, slope)));
-  return record(out, 'leakyRelu', [input], (g) => [mul(g, where(positive, 1, slope))]);
+  return record(out, 'leakyRelu', [input], (g) => [leakyReluBackward(g, positive, slope)]);
+}
+/** d leakyRelu = 1 for x > 0, else the slope. */
+export function leakyReluBackward(grad: Tensor, positive: Tensor, negativeSlope: number): Tensor {
+  return where(positive, grad, mul(grad, negativeSlope));
 }
 
 /** `1 / (1 + e⁻ˣ)`, computed without overflow. */

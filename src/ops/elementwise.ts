@@ -306,7 +306,11 @@ export function ge(input: TensorLike, other: TensorLike): Tensor {
 /** `condition ? input : other`, element-wise with broadcasting; `condition` is nonzero for true. */
 export function where(condition: Tensor, input: TensorLike, other: TensorLike): Tensor {
   checkTensor(condition, 'where', 'condition');
-  const [a, b] = operands('where', input, other);
+  const bothNumbers = typeof input === 'number' && typeof other === 'number';
+  const first = bothNumbers
+    ? asTensor(input, Number.isInteger(input) && Number.isInteger(other) ? 'int32' : 'float32')
+    : input;
+  const [a, b] = operands('where', first, other);
   const cond = condition.dtype === 'int32' ? condition : ne(condition, 0);
   const outShape = broadcastShapes(broadcastShapes(cond.shape, a.shape, 'where'), b.shape, 'where');
   const out = new Tensor(
