@@ -1,0 +1,4 @@
+/**
+ * Placeholder: this op family is being written.
+ */
+export {};
