@@ -62,29 +62,47 @@ export function gemm(spec: GemmSpec): TypedArray {
       for (let jp = 0; jp < colPanels; jp++) {
         let ai = ip * MR * k;
         let bj = jp * NR * k;
-        let c00 = 0, c01 = 0, c02 = 0, c03 = 0; // prettier-ignore
-        let c10 = 0, c11 = 0, c12 = 0, c13 = 0; // prettier-ignore
-        let c20 = 0, c21 = 0, c22 = 0, c23 = 0; // prettier-ignore
-        let c30 = 0, c31 = 0, c32 = 0, c33 = 0; // prettier-ignore
+        let c00 = 0,
+          c01 = 0,
+          c02 = 0,
+          c03 = 0;
+        let c10 = 0,
+          c11 = 0,
+          c12 = 0,
+          c13 = 0;
+        let c20 = 0,
+          c21 = 0,
+          c22 = 0,
+          c23 = 0;
+        let c30 = 0,
+          c31 = 0,
+          c32 = 0,
+          c33 = 0;
         for (let p = 0; p < k; p++) {
-          const a0 = a[ai]!, a1 = a[ai + 1]!, a2 = a[ai + 2]!, a3 = a[ai + 3]!; // prettier-ignore
-          const b0 = b[bj]!, b1 = b[bj + 1]!, b2 = b[bj + 2]!, b3 = b[bj + 3]!; // prettier-ignore
+          const a0 = a[ai]!,
+            a1 = a[ai + 1]!,
+            a2 = a[ai + 2]!,
+            a3 = a[ai + 3]!;
+          const b0 = b[bj]!,
+            b1 = b[bj + 1]!,
+            b2 = b[bj + 2]!,
+            b3 = b[bj + 3]!;
           c00 += a0 * b0;
           c01 += a0 * b1;
           c02 += a0 * b2;
-          c03 += a0 * b3; // prettier-ignore
+          c03 += a0 * b3;
           c10 += a1 * b0;
           c11 += a1 * b1;
           c12 += a1 * b2;
-          c13 += a1 * b3; // prettier-ignore
+          c13 += a1 * b3;
           c20 += a2 * b0;
           c21 += a2 * b1;
           c22 += a2 * b2;
-          c23 += a2 * b3; // prettier-ignore
+          c23 += a2 * b3;
           c30 += a3 * b0;
           c31 += a3 * b1;
           c32 += a3 * b2;
-          c33 += a3 * b3; // prettier-ignore
+          c33 += a3 * b3;
           ai += MR;
           bj += NR;
         }
