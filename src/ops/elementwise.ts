@@ -36,6 +36,16 @@ export function asTensor(value: TensorLike, dtypeHint: DType, op = 'asTensor', a
   return new Tensor(backend().full(dtype, 1, value), []);
 }
 
+/**
+ * The dtype of a binary op's result, by PyTorch's rule: a 0-d operand beside a dimensioned one only counts
+ * if it is of a higher category (floating beside `int32`), so `float32 tensor * 0-d float64` stays `float32`.
+ */
+function resultType(a: Tensor, b: Tensor): DType {
+  if ((a.ndim === 0) === (b.ndim === 0)) return promoteTypes(a.dtype, b.dtype);
+  const [dimensioned, scalar] = a.ndim === 0 ? [b, a] : [a, b];
+  return isFloating(scalar.dtype) && !isFloating(dimensioned.dtype) ? scalar.dtype : dimensioned.dtype;
+}
+
 /** Both operands as tensors of one promoted dtype. */
 function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
   if (!(a instanceof Tensor)) {
@@ -44,8 +54,16 @@ function operands(op: string, a: TensorLike, b: TensorLike): [Tensor, Tensor] {
     return [ta, ta.dtype === b.dtype ? b : b.to(ta.dtype)];
   }
   const tb = asTensor(b, a.dtype, op, 'other');
-  const dtype = promoteTypes(a.dtype, tb.dtype);
+  const dtype = resultType(a, tb);
   return [a.dtype === dtype ? a : a.to(dtype), tb.dtype === dtype ? tb : tb.to(dtype)];
+}
+
+/** The `alpha` option of `add` and `sub` (default 1), checked. */
+function alphaOf(op: string, options: AlphaOptions | undefined): number {
+  const alpha = options?.alpha ?? 1;
+  if (typeof alpha !== 'number' || Number.isNaN(alpha))
+    throw new ArgumentError(op, 'alpha', `expected a number, got ${String(alpha)}`);
+  return alpha;
 }
 
 /** A floating version of `x` (integer tensors become float32), for ops that only make sense on reals. */
@@ -82,7 +100,7 @@ function rawUnary(op: UnaryOp, x: Tensor): Tensor {
 
 /** `input + alpha * other`. */
 export function add(input: TensorLike, other: TensorLike, options?: AlphaOptions): Tensor {
-  const alpha = options?.alpha ?? 1;
+  const alpha = alphaOf('add', options);
   const [a, b0] = operands('add', input, other);
   const b = alpha === 1 ? b0 : mul(b0, alpha);
   return record(rawBinary('add', a, b), 'add', [a, b], (g) => addBackward(g, a, b));
@@ -94,7 +112,7 @@ export function addBackward(grad: Tensor, a: Tensor, b: Tensor): [Tensor, Tensor
 
 /** `input - alpha * other`. */
 export function sub(input: TensorLike, other: TensorLike, options?: AlphaOptions): Tensor {
-  const alpha = options?.alpha ?? 1;
+  const alpha = alphaOf('sub', options);
   const [a, b0] = operands('sub', input, other);
   const b = alpha === 1 ? b0 : mul(b0, alpha);
   return record(rawBinary('sub', a, b), 'sub', [a, b], (g) => subBackward(g, a, b));
@@ -127,18 +145,32 @@ export function divBackward(grad: Tensor, a: Tensor, b: Tensor): [Tensor, Tensor
   return [sumToShape(ga, a.shape), sumToShape(neg(mul(ga, div(a, b))), b.shape)];
 }
 
-/** `input ** exponent`. */
+/** `input ** exponent`. Integer tensors cannot be raised to negative integer powers, as in PyTorch. */
 export function pow(input: TensorLike, exponent: TensorLike): Tensor {
   const [a, b] = operands('pow', input, exponent);
+  if (
+    a.dtype === 'int32' &&
+    backend().reduce(
+      'min',
+      b.data,
+      b.shape,
+      b.shape.map((_, i) => i),
+    )[0]! < 0
+  ) {
+    throw new ArgumentError('pow', 'exponent', 'integers cannot be raised to negative integer powers');
+  }
   const out = rawBinary('pow', a, b);
   return record(out, 'pow', [a, b], (g) => powBackward(g, a, b, out));
 }
-/** d(aᵇ) = b aᵇ⁻¹ da + aᵇ ln(a) db (the second term taken as 0 where a = 0, as PyTorch does). */
+/**
+ * d(aᵇ) = b aᵇ⁻¹ da + aᵇ ln(a) db. As PyTorch: the first term is 0 where b = 0 (even at a = 0), the second
+ * is 0 where a = 0 and b ≥ 0.
+ */
 export function powBackward(grad: Tensor, a: Tensor, b: Tensor, out: Tensor): [Tensor, Tensor | null] {
-  const ga = mul(grad, mul(b, pow(a, sub(b, 1))));
+  const ga = where(eq(b, 0), 0, mul(grad, mul(b, pow(a, sub(b, 1)))));
   if (!b.requiresGrad) return [sumToShape(ga, a.shape), null];
-  const logA = where(eq(a, 0), 0, log(a));
-  return [sumToShape(ga, a.shape), sumToShape(mul(grad, mul(out, logA)), b.shape)];
+  const gb = where(mul(eq(a, 0), ge(b, 0)), 0, mul(grad, mul(out, log(a))));
+  return [sumToShape(ga, a.shape), sumToShape(gb, b.shape)];
 }
 
 /** `-input`. */
@@ -203,10 +235,14 @@ export function abs(input: Tensor): Tensor {
   return record(rawUnary('abs', input), 'abs', [input], (g) => [mul(g, sign(input))]);
 }
 
-/** -1, 0 or 1 by the sign of each element (gradient 0). */
+/** -1, 0 or 1 by the sign of each element (0 for NaN, as in PyTorch). */
 export function sign(input: Tensor): Tensor {
   checkTensor(input, 'sign', 'input');
-  return record(rawUnary('sign', input), 'sign', [input], (g) => [mul(g, 0)]);
+  return record(rawUnary('sign', input), 'sign', [input], (g) => [signBackward(g)]);
+}
+/** sign is piecewise constant: its gradient is 0 everywhere (PyTorch's choice at 0 too). */
+export function signBackward(grad: Tensor): Tensor {
+  return new Tensor(backend().alloc(grad.dtype, grad.size), grad.shape);
 }
 
 /** The error function. */
@@ -220,22 +256,34 @@ export function erfBackward(grad: Tensor, x: Tensor): Tensor {
   return mul(grad, mul(exp(neg(mul(x, x))), 2 / Math.sqrt(Math.PI)));
 }
 
-/** Element-wise maximum; on ties the gradient is split evenly, as in PyTorch. */
+/** Element-wise maximum (NaN if either is NaN); on ties the gradient is split evenly, as in PyTorch. */
 export function maximum(input: TensorLike, other: TensorLike): Tensor {
   const [a, b] = operands('maximum', input, other);
-  return record(rawBinary('maximum', a, b), 'maximum', [a, b], (g) => extremumBackward(g, a, b, gt(a, b)));
+  return record(rawBinary('maximum', a, b), 'maximum', [a, b], (g) =>
+    extremumBackward(g, a, b, lt(a, b), gt(a, b)),
+  );
 }
 
-/** Element-wise minimum; on ties the gradient is split evenly. */
+/** Element-wise minimum (NaN if either is NaN); on ties the gradient is split evenly. */
 export function minimum(input: TensorLike, other: TensorLike): Tensor {
   const [a, b] = operands('minimum', input, other);
-  return record(rawBinary('minimum', a, b), 'minimum', [a, b], (g) => extremumBackward(g, a, b, lt(a, b)));
+  return record(rawBinary('minimum', a, b), 'minimum', [a, b], (g) =>
+    extremumBackward(g, a, b, gt(a, b), lt(a, b)),
+  );
 }
-/** The winner of each pair takes the gradient; ties share it half and half. */
-function extremumBackward(grad: Tensor, a: Tensor, b: Tensor, aWins: Tensor): [Tensor, Tensor] {
-  const tie = eq(a, b);
-  const share = add(aWins, mul(tie, 0.5));
-  return [sumToShape(mul(grad, share), a.shape), sumToShape(mul(grad, sub(1, share)), b.shape)];
+/**
+ * Each operand gets the gradient except where it loses, halved where the operands tie (PyTorch's rule, so a
+ * NaN pair, which neither wins nor ties, passes the gradient to both).
+ */
+function extremumBackward(
+  grad: Tensor,
+  a: Tensor,
+  b: Tensor,
+  aLoses: Tensor,
+  bLoses: Tensor,
+): [Tensor, Tensor] {
+  const shared = where(eq(a, b), mul(grad, 0.5), grad);
+  return [sumToShape(where(aLoses, 0, shared), a.shape), sumToShape(where(bLoses, 0, shared), b.shape)];
 }
 
 /** Options of `clamp`: either bound may be left out, not both. */
@@ -244,10 +292,14 @@ export interface ClampOptions {
   max?: number;
 }
 
-/** Limits every element to `[min, max]`; the gradient passes where the input lies inside (bounds included). */
+/**
+ * Limits every element to `[min, max]` (`max` wins if `min > max`; NaN stays NaN); the gradient passes
+ * where the input lies inside, bounds included, as in PyTorch. An `int32` input with a fractional bound
+ * gives `float32`.
+ */
 export function clamp(input: Tensor, options: ClampOptions): Tensor {
   checkTensor(input, 'clamp', 'input');
-  const { min, max } = options;
+  const { min, max } = options ?? {};
   if (min === undefined && max === undefined)
     throw new ArgumentError('clamp', '', 'at least one of min and max must be given');
   for (const [name, v] of [
@@ -258,7 +310,11 @@ export function clamp(input: Tensor, options: ClampOptions): Tensor {
       throw new ArgumentError('clamp', name, `expected a number, got ${String(v)}`);
     }
   }
-  let out = input;
+  const bounds = [min, max].filter((v) => v !== undefined).map((v) => asTensor(v, input.dtype));
+  let out = to(
+    input,
+    bounds.reduce((dtype, t) => promoteTypes(dtype, t.dtype), input.dtype),
+  );
   let inside: Tensor | null = null;
   if (min !== undefined) {
     out = rawBinary('maximum', out, asTensor(min, out.dtype));

@@ -79,7 +79,7 @@ function unaryFunction(op: UnaryOp): (x: number) => number {
     case 'abs':
       return Math.abs;
     case 'sign':
-      return (x) => (x > 0 ? 1 : x < 0 ? -1 : x);
+      return (x) => (x > 0 ? 1 : x < 0 ? -1 : 0);
     case 'exp':
       return Math.exp;
     case 'expm1':
