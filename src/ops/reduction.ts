@@ -4,7 +4,7 @@
 import { isFloating } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import type { Shape } from '../shape.js';
-import { normalizeDim, sizeOf } from '../shape.js';
+import { formatShape, isList, normalizeDim, sizeOf } from '../shape.js';
 import type { ReduceOp } from '../backend/backend.js';
 import { backend } from '../backend/registry.js';
 import { record } from '../autograd/graph.js';
@@ -14,7 +14,7 @@ import { expand } from './shape.js';
 
 /** Options of `sum`, `mean`, `max`, `min`. */
 export interface ReduceOptions {
-  /** The dim or dims to reduce; all of them when left out. */
+  /** The dim or dims to reduce; all of them when left out or empty (as PyTorch's `dim=[]`). */
   dim?: number | readonly number[];
   /** Keep reduced dims with size 1 (default false). */
   keepDim?: boolean;
@@ -28,10 +28,10 @@ export interface ArgReduceOptions {
   keepDim?: boolean;
 }
 
-/** The sorted, distinct axes named by `dim` (all axes when undefined). */
+/** The sorted, distinct axes named by `dim` (all axes when undefined or an empty list). */
 function reducedAxes(x: Tensor, dim: ReduceOptions['dim'], op: string): number[] {
-  if (dim === undefined) return x.shape.map((_, i) => i);
-  const dims = typeof dim === 'number' ? [dim] : [...dim];
+  const dims = dim === undefined ? [] : typeof dim === 'number' ? [dim] : isList(dim) ? [...dim] : [dim];
+  if (dims.length === 0) return x.shape.map((_, i) => i);
   const axes = dims.map((d) => normalizeDim(d, x.ndim, op));
   if (new Set(axes).size !== axes.length)
     throw new ArgumentError(op, 'dim', `dim ${JSON.stringify(dim)} names an axis twice`);
@@ -89,8 +89,12 @@ export function meanBackward(grad: Tensor, inputShape: Shape, axes: readonly num
 function extremum(op: 'max' | 'min', input: Tensor, options: ReduceOptions | undefined): Tensor {
   checkTensor(input, op, 'input');
   const axes = reducedAxes(input, options?.dim, op);
-  if (axes.some((a) => input.shape[a] === 0) || input.size === 0) {
-    throw new ShapeError(op, 'input', 'cannot reduce over an empty dimension');
+  if (axes.some((a) => input.shape[a] === 0)) {
+    throw new ShapeError(
+      op,
+      'input',
+      `cannot reduce over an empty dimension of shape ${formatShape(input.shape)}`,
+    );
   }
   const out = rawReduce(op, input, axes, options?.keepDim ?? false);
   return record(out, op, [input], (g) => [extremumBackward(g, input, out, axes)]);
@@ -114,13 +118,16 @@ export function min(input: Tensor, options?: ReduceOptions): Tensor {
 
 function argExtremum(op: 'argmax' | 'argmin', input: Tensor, options: ArgReduceOptions | undefined): Tensor {
   checkTensor(input, op, 'input');
-  if (input.size === 0) throw new ShapeError(op, 'input', 'cannot search an empty tensor');
   if (options?.dim === undefined) {
+    if (input.size === 0) throw new ShapeError(op, 'input', 'cannot search an empty tensor');
     const flat = input.reshape([input.size]);
     const index = new Tensor(backend().argReduce(op, flat.data, flat.shape, 0), []);
     return options?.keepDim ? index.reshape(input.shape.map(() => 1)) : index;
   }
   const axis = normalizeDim(options.dim, input.ndim, op);
+  if (input.shape[axis] === 0) {
+    throw new ShapeError(op, 'input', `cannot search empty dim ${axis} of shape ${formatShape(input.shape)}`);
+  }
   const shape = input.ndim === 0 ? [1] : input.shape;
   const data = backend().argReduce(op, input.data, shape, input.ndim === 0 ? 0 : axis);
   const kept = keptShape(input.shape, [axis]);
