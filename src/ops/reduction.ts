@@ -30,7 +30,12 @@ export interface ArgReduceOptions {
 
 /** The sorted, distinct axes named by `dim` (all axes when undefined or an empty list). */
 function reducedAxes(x: Tensor, dim: ReduceOptions['dim'], op: string): number[] {
-  const dims = dim === undefined ? [] : typeof dim === 'number' ? [dim] : isList(dim) ? [...dim] : [dim];
+  const dims: readonly number[] =
+    dim === undefined
+      ? []
+      : typeof dim !== 'number' && isList(dim)
+        ? (dim as readonly number[])
+        : [dim as number];
   if (dims.length === 0) return x.shape.map((_, i) => i);
   const axes = dims.map((d) => normalizeDim(d, x.ndim, op));
   if (new Set(axes).size !== axes.length)
