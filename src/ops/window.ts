@@ -57,6 +57,22 @@ export function convOutputSize(
 }
 
 /**
+ * Output length of a transposed convolution along one axis:
+ * `(L − 1)·stride − 2·padding + dilation·(k − 1) + outputPadding + 1`: an input length of the convolution it
+ * is the adjoint of, with `outputPadding` choosing among the `stride` lengths that convolve to length `L`.
+ */
+export function convTransposeOutputSize(
+  length: number,
+  kernel: number,
+  stride: number,
+  padding: number,
+  outputPadding: number,
+  dilation: number,
+): number {
+  return (length - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1;
+}
+
+/**
  * Output length of a pooling along one axis, as PyTorch computes it: the convolution formula with symmetric
  * `padding`, rounded up with `ceilMode`, but never starting a window inside the right padding.
  */
