@@ -34,7 +34,7 @@ function reducedAxes(x: Tensor, dim: ReduceOptions['dim'], op: string): number[]
     dim === undefined
       ? []
       : typeof dim !== 'number' && isList(dim)
-        ? (dim as readonly number[])
+        ? (dim)
         : [dim as number];
   if (dims.length === 0) return x.shape.map((_, i) => i);
   const axes = dims.map((d) => normalizeDim(d, x.ndim, op));
