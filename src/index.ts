@@ -65,6 +65,3 @@ export { matmul } from './ops/linalg.js';
 export * as F from './functional.js';
 export { saveSafetensors, loadSafetensors } from './serialization/safetensors.js';
 export type { SafetensorsContents } from './serialization/safetensors.js';
-export * as optim from './optim/index.js';
-export * as data from './data/index.js';
-export * as nn from './nn/index.js';
