@@ -31,11 +31,7 @@ export interface ArgReduceOptions {
 /** The sorted, distinct axes named by `dim` (all axes when undefined or an empty list). */
 function reducedAxes(x: Tensor, dim: ReduceOptions['dim'], op: string): number[] {
   const dims: readonly number[] =
-    dim === undefined
-      ? []
-      : typeof dim !== 'number' && isList(dim)
-        ? (dim)
-        : [dim as number];
+    dim === undefined ? [] : typeof dim !== 'number' && isList(dim) ? dim : [dim as number];
   if (dims.length === 0) return x.shape.map((_, i) => i);
   const axes = dims.map((d) => normalizeDim(d, x.ndim, op));
   if (new Set(axes).size !== axes.length)
