@@ -43,7 +43,7 @@ export interface ConvOptions {
 export interface ConvTransposeOptions {
   /** Stride of the convolution this is the adjoint of (default 1). */
   stride?: number | readonly number[];
-  /** Padding of that convolution: `dilation·(k − 1) − padding` zeros come off each side (default 0). */
+  /** Padding of that convolution: this many elements come off both sides of the output (default 0). */
   padding?: number | readonly number[];
   /** Extra length on the right/bottom, smaller than the stride or the dilation (default 0). */
   outputPadding?: number | readonly number[];
@@ -111,7 +111,7 @@ function reversed(x: TypedArray): TypedArray {
   return backend().stridedCopy(x, { offset: Math.max(x.length - 1, 0), shape: [x.length], strides: [-1] });
 }
 
-/** A padding spec, or `null` when it changes nothing. */
+/** The spec that pads the spatial dims of `(N, C, L…)` by `before`/`after`, or `null` when it changes nothing. */
 function padSpecOrNull(
   inputShape: Shape,
   before: readonly number[],
