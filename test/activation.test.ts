@@ -40,7 +40,7 @@ void describe('activation gradcheck (float64)', () => {
     ['logSoftmax', (t) => F.logSoftmax(t, 0)],
   ];
   for (const [name, fn] of cases) {
-    it(name, () => {
+    void it(name, () => {
       const input = randn([3, 4], { dtype: 'float64', seed: 7 }).mul(2).requiresGrad_();
       assert.equal(gradcheck(fn, [input]), true);
     });
@@ -65,7 +65,7 @@ void describe('activation bad input', () => {
     ['sigmoid of a non-tensor', () => F.sigmoid([1, 2] as unknown as Tensor), ArgumentError],
   ];
   for (const [name, call, error] of cases) {
-    it(name, () => {
+    void it(name, () => {
       assert.throws(call, error);
     });
   }
