@@ -1,0 +1,10 @@
+/**
+ * `convnet-ts/node`: the Node-only helpers, which read and write files. Everything else, including the
+ * in-memory `saveSafetensors`/`loadSafetensors` re-exported here, lives in the core `convnet-ts` entry and
+ * runs anywhere JavaScript does.
+ */
+export { saveSafetensors, loadSafetensors } from '../serialization/safetensors.js';
+export type { SafetensorsContents } from '../serialization/safetensors.js';
+export { saveFile, loadFile } from './files.js';
+export type { SaveFileOptions } from './files.js';
+export * from './data/index.js';
