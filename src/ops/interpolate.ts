@@ -110,46 +110,54 @@ function linearAxis(
   return { axis, inputSize, outputSize, taps: 2, index, weights };
 }
 
-/** `shape` seen as `[before axis, axis, after axis]`. */
-function around(shape: Shape, axis: number): [number, number, number] {
-  return [sizeOf(shape.slice(0, axis)), shape[axis]!, sizeOf(shape.slice(axis + 1))];
+/**
+ * The shapes one axis's resampling works with, `shape` seen as `[pre, axis, post]`: the input, the gathered
+ * taps `[pre, out · taps, post]`, the same split per output `[pre, out, taps, post]`, the gradient per
+ * output `[pre, out, 1, post]` and the weights `[out, taps, 1]`. A trailing `post` of 1 is left out, so
+ * that the backend's innermost loops run along the resampled axis instead of over single elements.
+ */
+function axisShapes(shape: Shape, r: AxisResampling) {
+  const pre = sizeOf(shape.slice(0, r.axis));
+  const post = sizeOf(shape.slice(r.axis + 1));
+  const tail = post === 1 ? [] : [post];
+  return {
+    input: [pre, r.inputSize, ...tail],
+    gathered: [pre, r.outputSize * r.taps, ...tail],
+    taps: [pre, r.outputSize, r.taps, ...tail],
+    perOutput: [pre, r.outputSize, 1, ...tail],
+    weights: post === 1 ? [r.outputSize, r.taps] : [r.outputSize, r.taps, 1],
+    indexStrides: post === 1 ? [0, 1] : [0, 1, 0],
+  };
 }
 
-/** The index of every gathered element, `[pre, outputSize · taps, post]`, broadcast from `r.index`. */
-function fullIndex(r: AxisResampling, pre: number, post: number): Int32Array {
+/** The index of every gathered element, broadcast from `r.index`. */
+function fullIndex(r: AxisResampling, shapes: ReturnType<typeof axisShapes>): Int32Array {
   return backend().stridedCopy(r.index, {
     offset: 0,
-    shape: [pre, r.outputSize * r.taps, post],
-    strides: [0, 1, 0],
+    shape: shapes.gathered,
+    strides: shapes.indexStrides,
   }) as Int32Array;
 }
 
 /** Resamples one axis of `x` (shape `shape`): a gather of every tap, weighted and summed over the taps. */
 function resampleAxis(x: TypedArray, shape: Shape, r: AxisResampling): TypedArray {
   const be = backend();
-  const [pre, length, post] = around(shape, r.axis);
-  const gatheredShape = [pre, r.outputSize * r.taps, post];
-  const picked = be.gather(x, [pre, length, post], 1, fullIndex(r, pre, post), gatheredShape);
+  const shapes = axisShapes(shape, r);
+  const picked = be.gather(x, shapes.input, 1, fullIndex(r, shapes), shapes.gathered);
   if (r.weights === null) return picked;
-  const tapsShape = [pre, r.outputSize, r.taps, post];
-  const weighted = be.binary('mul', picked, tapsShape, r.weights, [r.outputSize, r.taps, 1], tapsShape);
-  return be.reduce('sum', weighted, tapsShape, [2]);
+  const weighted = be.binary('mul', picked, shapes.taps, r.weights, shapes.weights, shapes.taps);
+  return be.reduce('sum', weighted, shapes.taps, [2]);
 }
 
 /** The adjoint of {@link resampleAxis}: each gradient, times each tap's weight, added back to that tap's source. */
 function resampleAxisAdjoint(grad: TypedArray, outShape: Shape, r: AxisResampling): TypedArray {
   const be = backend();
-  const [pre, , post] = around(outShape, r.axis);
-  const tapsShape = [pre, r.outputSize, r.taps, post];
+  const shapes = axisShapes(outShape, r);
   const spread =
     r.weights === null
       ? grad
-      : be.binary('mul', grad, [pre, r.outputSize, 1, post], r.weights, [r.outputSize, r.taps, 1], tapsShape);
-  return be.scatterAdd(spread, [pre, r.outputSize * r.taps, post], 1, fullIndex(r, pre, post), [
-    pre,
-    r.inputSize,
-    post,
-  ]);
+      : be.binary('mul', grad, shapes.perOutput, r.weights, shapes.weights, shapes.taps);
+  return be.scatterAdd(spread, shapes.gathered, 1, fullIndex(r, shapes), shapes.input);
 }
 
 /** Reads a per-axis option (one number for every axis, or a list of `d`), checking each with `valid`. */
@@ -190,11 +198,7 @@ function interpolationPlan(input: Tensor, options: InterpolateOptions): Interpol
   const alignCorners = options.alignCorners ?? null;
   const recompute = options.recomputeScaleFactor ?? false;
   if (!MODES.includes(mode))
-    throw new ArgumentError(
-      'interpolate',
-      'mode',
-      `expected one of ${MODES.join(', ')}, got '${mode}'`,
-    );
+    throw new ArgumentError('interpolate', 'mode', `expected one of ${MODES.join(', ')}, got '${mode}'`);
   if (input.ndim !== 3 && input.ndim !== 4) {
     throw new ShapeError(
       'interpolate',

@@ -207,7 +207,7 @@ export function maxPool1d(
 /**
  * 2-D max pooling over the last two axes of `input` `(N, C, H, W)` or `(C, H, W)`; `kernelSize`, `stride`,
  * `padding` and `dilation` are one number or `[h, w]`. Each output size follows the formula of
- * {@link maxPool1d}. NaN wins a window.
+ * {@link maxPool1d}. NaN wins a window (its gradient goes to the first NaN; PyTorch's to the last one).
  *
  * @example
  * F.maxPool2d(tensor([[[[1, 2, 3, 0], [4, 5, 6, 1], [7, 8, 9, 2], [0, 1, 2, 3]]]]), 2)   // [[[[5, 6], [8, 9]]]]
