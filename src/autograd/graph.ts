@@ -57,7 +57,8 @@ function topologicalOrder(root: Tensor): Tensor[] {
 /**
  * Back-propagates `grad` (the gradient of some scalar with respect to `root`) through the recorded graph
  * and accumulates the result into `.grad` of every leaf that requires a gradient, and of every tensor that
- * called `retainGrad()`. The backward rules run with recording off.
+ * called `retainGrad()`. The backward rules run with recording off; a gradient a rule returns in another
+ * float dtype is converted to its input's dtype, as PyTorch's engine does.
  */
 export function runBackward(root: Tensor, grad: Tensor): void {
   if (!root.requiresGrad) {
@@ -85,8 +86,9 @@ export function runBackward(root: Tensor, grad: Tensor): void {
             `backward rule returned a gradient of shape ${formatShape(ig.shape)} for an input of shape ${formatShape(input.shape)}`,
           );
         }
+        const cast = ig.dtype === input.dtype ? ig : ig.to(input.dtype);
         const previous = grads.get(input);
-        grads.set(input, previous === undefined ? ig : previous.add(ig));
+        grads.set(input, previous === undefined ? cast : previous.add(cast));
       });
     }
   });

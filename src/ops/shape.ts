@@ -2,6 +2,7 @@
  * Ops that rearrange values without arithmetic: reshape, flatten, squeeze, unsqueeze, permute, transpose,
  * expand, narrow and slice, cat and stack, gather and oneHot.
  */
+import { promoteTypes } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import {
@@ -152,9 +153,9 @@ export function permuteBackward(grad: Tensor, dims: readonly number[]): Tensor {
 /** Swaps two dims. */
 export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
   checkTensor(input, 'transpose', 'input');
-  if (input.ndim === 0) return input;
   const a = normalizeDim(dim0, input.ndim, 'transpose', 'dim0');
   const b = normalizeDim(dim1, input.ndim, 'transpose', 'dim1');
+  if (input.ndim === 0) return input;
   const perm = input.shape.map((_, i) => (i === a ? b : i === b ? a : i));
   return permute(input, perm);
 }
@@ -162,6 +163,13 @@ export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
 /** Broadcasts to `shape` (-1 keeps a dim), copying the values. */
 export function expand(input: Tensor, shape: Shape): Tensor {
   checkTensor(input, 'expand', 'input');
+  if (!isList(shape) || !shape.every((d) => Number.isInteger(d) && d >= -1)) {
+    throw new ArgumentError(
+      'expand',
+      'shape',
+      `expected a list of integers ≥ -1, got ${JSON.stringify(shape)}`,
+    );
+  }
   const lead = shape.length - input.ndim;
   if (lead < 0) {
     throw new ShapeError(
@@ -170,7 +178,14 @@ export function expand(input: Tensor, shape: Shape): Tensor {
       `cannot expand shape ${formatShape(input.shape)} to fewer dims ${formatShape(shape)}`,
     );
   }
-  const target = shape.map((d, i) => (d === -1 && i >= lead ? input.shape[i - lead]! : d));
+  if (shape.slice(0, lead).includes(-1)) {
+    throw new ArgumentError(
+      'expand',
+      'shape',
+      `-1 cannot stand for a new leading dim in ${formatShape(shape)}`,
+    );
+  }
+  const target = shape.map((d, i) => (d === -1 ? input.shape[i - lead]! : d));
   if (!shapesEqual(broadcastShapes(input.shape, target, 'expand'), target)) {
     throw new ShapeError(
       'expand',
@@ -188,6 +203,7 @@ export function expand(input: Tensor, shape: Shape): Tensor {
 /** Elements `start, start + step, …` before `end` along `dim`, with Python's rules for negative and out-of-range bounds. */
 export function slice(input: Tensor, dim: number, options?: SliceOptions): Tensor {
   checkTensor(input, 'slice', 'input');
+  if (input.ndim === 0) throw new ShapeError('slice', 'input', 'cannot slice a 0-d tensor');
   const d = normalizeDim(dim, input.ndim, 'slice');
   const length = input.shape[d]!;
   const step = options?.step ?? 1;
@@ -219,6 +235,7 @@ export function sliceBackward(grad: Tensor, inputShape: Shape, view: StridedView
 /** `length` elements from `start` along `dim`, as `torch.narrow`. */
 export function narrow(input: Tensor, dim: number, start: number, length: number): Tensor {
   checkTensor(input, 'narrow', 'input');
+  if (input.ndim === 0) throw new ShapeError('narrow', 'input', 'cannot narrow a 0-d tensor');
   const d = normalizeDim(dim, input.ndim, 'narrow');
   const size = input.shape[d]!;
   const s = start < 0 ? start + size : start;
@@ -232,19 +249,21 @@ export function narrow(input: Tensor, dim: number, start: number, length: number
   return slice(input, d, { start: s, end: s + length });
 }
 
-/** Joins tensors of the same shape (but for `dim`) along `dim` (default 0). */
+/**
+ * Joins tensors of the same shape (but for `dim`) along `dim` (default 0). Mixed dtypes are promoted, as
+ * `torch.cat` does.
+ */
 export function cat(tensors: readonly Tensor[], options?: { dim?: number }): Tensor {
   if (!isList(tensors) || tensors.length === 0)
     throw new ArgumentError('cat', 'tensors', 'expected a non-empty list of tensors');
   tensors.forEach((t, i) => {
     checkTensor(t, 'cat', `tensors[${i}]`);
+    if (t.ndim === 0) throw new ShapeError('cat', `tensors[${i}]`, 'a 0-d tensor cannot be concatenated');
   });
   const first = tensors[0]!;
   const d = normalizeDim(options?.dim ?? 0, first.ndim, 'cat');
-  const dtype = first.dtype;
+  const dtype = tensors.reduce((acc, t) => promoteTypes(acc, t.dtype), first.dtype);
   tensors.forEach((t, i) => {
-    if (t.dtype !== dtype)
-      throw new DTypeError('cat', `tensors[${i}]`, `expected dtype ${dtype}, got ${t.dtype}`);
     if (t.ndim !== first.ndim || t.shape.some((s, j) => j !== d && s !== first.shape[j])) {
       throw new ShapeError(
         'cat',
@@ -262,12 +281,16 @@ export function cat(tensors: readonly Tensor[], options?: { dim?: number }): Ten
   let offset = 0;
   for (const t of tensors) {
     const view = { offset: offset * strides[d]!, shape: t.shape, strides };
-    backend().stridedAccumulate(data, view, t.data);
+    backend().stridedAccumulate(data, view, t.dtype === dtype ? t.data : backend().cast(t.data, dtype));
     views.push(view);
     offset += t.shape[d]!;
   }
   const out = new Tensor(data, outShape);
-  return record(out, 'cat', tensors, (g) => views.map((view) => gatherView(g, view)));
+  return record(out, 'cat', tensors, (g) => catBackward(g, views));
+}
+/** Each input gets back its own block of the gradient (the engine converts it to the input's dtype). */
+export function catBackward(grad: Tensor, views: readonly StridedView[]): Tensor[] {
+  return views.map((view) => gatherView(grad, view));
 }
 
 /** Stacks tensors of one shape along a new dim (default 0). */
@@ -331,7 +354,7 @@ export function gatherBackward(grad: Tensor, inputShape: Shape, dim: number, ind
 
 /**
  * One-hot encoding of int32 class indices: shape `[...input.shape, numClasses]`, int32. `numClasses`
- * defaults to the largest index + 1.
+ * defaults to (and, as in PyTorch, `-1` means) the largest index + 1.
  */
 export function oneHot(input: Tensor, options?: { numClasses?: number }): Tensor {
   checkTensor(input, 'oneHot', 'input');
@@ -339,7 +362,8 @@ export function oneHot(input: Tensor, options?: { numClasses?: number }): Tensor
     throw new DTypeError('oneHot', 'input', `expected int32 class indices, got ${input.dtype}`);
   let largest = -1;
   for (let i = 0; i < input.size; i++) largest = Math.max(largest, input.data[i]!);
-  const classes = options?.numClasses ?? largest + 1;
+  const requested = options?.numClasses ?? -1;
+  const classes = requested === -1 ? largest + 1 : requested;
   if (!Number.isInteger(classes) || classes < 1) {
     throw new ArgumentError('oneHot', 'numClasses', `expected a positive integer, got ${classes}`);
   }
