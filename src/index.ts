@@ -65,3 +65,4 @@ export { matmul } from './ops/linalg.js';
 export * as F from './functional.js';
 export { saveSafetensors, loadSafetensors } from './serialization/safetensors.js';
 export type { SafetensorsContents } from './serialization/safetensors.js';
+export * as optim from './optim/index.js';

@@ -1,0 +1,159 @@
+/**
+ * Adam and AdamW, exactly as `torch.optim.Adam` and `torch.optim.AdamW`: they share the moment estimates,
+ * the bias corrections and AMSGrad, and differ only in weight decay (an L2 term added to the gradient for
+ * Adam, a decoupled shrinking of the parameters for AdamW).
+ */
+import { ArgumentError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { zerosLike } from '../creation.js';
+import type { OptimizerSpec, ParamGroup, Params } from './optimizer.js';
+import { Optimizer, checkNonNegative } from './optimizer.js';
+
+/** The hyperparameters of `Adam` and `AdamW`, as every param group holds them. */
+export interface AdamHyper {
+  lr: number;
+  /** Decay rates of the first and second moment estimates. `OneCycleLR` cycles `betas[0]`. */
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+/** Options of `Adam` and `AdamW`. */
+export type AdamOptions = Partial<AdamHyper>;
+
+/**
+ * The state of one parameter: the step count, the running averages of the gradient and of its square, and
+ * (with `amsgrad`) the running maximum of the latter.
+ */
+export type AdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor; maxExpAvgSq?: Tensor };
+
+function adamSpec(name: string, weightDecay: number): OptimizerSpec<AdamHyper> {
+  return {
+    name,
+    defaults: { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay, amsgrad: false, maximize: false },
+    kinds: {
+      lr: 'number',
+      betas: 'pair',
+      eps: 'number',
+      weightDecay: 'number',
+      amsgrad: 'boolean',
+      maximize: 'boolean',
+    },
+    state: {
+      step: { kind: 'count', required: true },
+      expAvg: { kind: 'tensor', required: true },
+      expAvgSq: { kind: 'tensor', required: true },
+      maxExpAvgSq: { kind: 'tensor', required: false },
+    },
+  };
+}
+
+function checkAdamGroup(op: string, group: Readonly<AdamHyper>): void {
+  checkNonNegative(op, group, ['lr', 'eps', 'weightDecay']);
+  group.betas.forEach((beta, i) => {
+    if (!(beta >= 0 && beta < 1))
+      throw new ArgumentError(op, `betas[${i}]`, `must be in [0, 1), got ${beta}`);
+  });
+}
+
+function initAdamState(param: Tensor): AdamState {
+  return { step: 0, expAvg: zerosLike(param), expAvgSq: zerosLike(param) };
+}
+
+/**
+ * One Adam step of one parameter, after weight decay has been applied: updates the moments in place and
+ * moves the parameter by `lr / (1 − β₁ᵗ) · m / (√(v̂) / √(1 − β₂ᵗ) + eps)`.
+ */
+function adamStep(param: Tensor, grad: Tensor, state: AdamState, group: Readonly<AdamHyper>): void {
+  const { lr, betas, eps, amsgrad } = group;
+  const [beta1, beta2] = betas;
+  const { expAvg, expAvgSq, step } = state;
+  expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
+  expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
+  const stepSize = lr / (1 - beta1 ** step);
+  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
+  let second = expAvgSq;
+  if (amsgrad) {
+    state.maxExpAvgSq ??= zerosLike(param);
+    second = state.maxExpAvgSq.copy_(state.maxExpAvgSq.maximum(expAvgSq));
+  }
+  const denom = second.sqrt().div(biasCorrection2Sqrt).add(eps);
+  param.addcdiv_(expAvg, denom, { value: -stepSize });
+}
+
+/**
+ * Adam. With `g` the gradient (negated if `maximize`) and `t` the parameter's step count, each step does
+ *
+ *     g ← g + weightDecay · θ                     (L2 penalty added to the gradient)
+ *     m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²
+ *     v̂ ← amsgrad ? max(v̂, v) : v
+ *     θ ← θ − lr / (1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + eps)
+ *
+ * Defaults: `lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false,
+ * maximize = false`.
+ *
+ * @example
+ * const opt = new optim.Adam(model.parameters(), { lr: 3e-4 });
+ */
+export class Adam extends Optimizer<AdamHyper, AdamState> {
+  constructor(params: Params<AdamOptions>, options: AdamOptions = {}) {
+    super(params, options, adamSpec('Adam', 0));
+  }
+
+  protected checkGroup(op: string, group: Readonly<AdamHyper>): void {
+    checkAdamGroup(op, group);
+  }
+
+  protected initState(param: Tensor): AdamState {
+    return initAdamState(param);
+  }
+
+  protected update(
+    param: Tensor,
+    grad: Tensor,
+    state: AdamState,
+    group: Readonly<ParamGroup<AdamHyper>>,
+  ): void {
+    state.step += 1;
+    let g = group.maximize ? grad.neg() : grad;
+    if (group.weightDecay !== 0) g = g.add(param, { alpha: group.weightDecay });
+    adamStep(param, g, state, group);
+  }
+}
+
+/**
+ * AdamW: Adam with decoupled weight decay. Each step first shrinks the parameters, `θ ← θ (1 − lr ·
+ * weightDecay)`, then takes an Adam step with the plain gradient (see `Adam`).
+ *
+ * Defaults: `lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 1e-2, amsgrad = false,
+ * maximize = false`.
+ *
+ * @example
+ * const opt = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ */
+export class AdamW extends Optimizer<AdamHyper, AdamState> {
+  constructor(params: Params<AdamOptions>, options: AdamOptions = {}) {
+    super(params, options, adamSpec('AdamW', 1e-2));
+  }
+
+  protected checkGroup(op: string, group: Readonly<AdamHyper>): void {
+    checkAdamGroup(op, group);
+  }
+
+  protected initState(param: Tensor): AdamState {
+    return initAdamState(param);
+  }
+
+  protected update(
+    param: Tensor,
+    grad: Tensor,
+    state: AdamState,
+    group: Readonly<ParamGroup<AdamHyper>>,
+  ): void {
+    state.step += 1;
+    param.mul_(1 - group.lr * group.weightDecay);
+    adamStep(param, group.maximize ? grad.neg() : grad, state, group);
+  }
+}
