@@ -66,3 +66,4 @@ export * as F from './functional.js';
 export { saveSafetensors, loadSafetensors } from './serialization/safetensors.js';
 export type { SafetensorsContents } from './serialization/safetensors.js';
 export * as optim from './optim/index.js';
+export * as data from './data/index.js';
