@@ -10,7 +10,7 @@ import { backend } from './backend/registry.js';
 import type { Generator } from './random.js';
 import { generatorFor } from './random.js';
 import type { NestedArray } from './tensor.js';
-import { Tensor } from './tensor.js';
+import { Tensor, checkTensor } from './tensor.js';
 
 /** Options of every creation function. */
 export interface CreationOptions {
@@ -98,6 +98,13 @@ export function tensor(
   let flat: ArrayLike<number>;
   let inferred: number[];
   if (ArrayBuffer.isView(values)) {
+    if (values instanceof DataView || values instanceof BigInt64Array || values instanceof BigUint64Array) {
+      throw new ArgumentError(
+        op,
+        'values',
+        `expected a typed array of numbers, got ${values.constructor.name}`,
+      );
+    }
     flat = values;
     inferred = [values.length];
   } else if (typeof values === 'number') {
@@ -133,33 +140,40 @@ export function tensor(
   return finish(data, shape ?? inferred, options, op);
 }
 
-/** A tensor of `shape` filled with `value`. */
-export function full(shape: Shape, value: number, options?: CreationOptions): Tensor {
-  checkShape(shape, 'full');
+/** `full` on behalf of `op`, so that errors name the function the user called. */
+function filled(op: string, shape: Shape, value: number, options: CreationOptions | undefined): Tensor {
+  checkShape(shape, op);
   if (typeof value !== 'number')
-    throw new ArgumentError('full', 'value', `expected a number, got ${typeof value}`);
-  const dtype = checkDtype(options?.dtype ?? 'float32', 'full');
-  return finish(backend().full(dtype, sizeOf(shape), value), shape, options, 'full');
+    throw new ArgumentError(op, 'value', `expected a number, got ${typeof value}`);
+  const dtype = checkDtype(options?.dtype ?? 'float32', op);
+  return finish(backend().full(dtype, sizeOf(shape), value), shape, options, op);
+}
+
+/** A tensor of `shape` filled with `value` (truncated toward zero for `int32`). */
+export function full(shape: Shape, value: number, options?: CreationOptions): Tensor {
+  return filled('full', shape, value, options);
 }
 
 /** A tensor of zeros. */
 export function zeros(shape: Shape, options?: CreationOptions): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. */
 export function ones(shape: Shape, options?: CreationOptions): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
-/** Zeros with the shape and dtype of `t`. */
+/** Zeros with the shape and dtype of `t` (the dtype can be overridden). */
 export function zerosLike(t: Tensor, options?: CreationOptions): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, ...options });
+  checkTensor(t, 'zerosLike', 't');
+  return filled('zerosLike', t.shape, 0, { dtype: t.dtype, ...options });
 }
 
-/** Ones with the shape and dtype of `t`. */
+/** Ones with the shape and dtype of `t` (the dtype can be overridden). */
 export function onesLike(t: Tensor, options?: CreationOptions): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...options });
+  checkTensor(t, 'onesLike', 't');
+  return filled('onesLike', t.shape, 1, { dtype: t.dtype, ...options });
 }
 
 /**
@@ -189,26 +203,39 @@ export function arange(start: number, end?: number, options?: CreationOptions & 
   return finish(data, [n], options, op);
 }
 
+/** The generator for a random call: a private one for `options.seed` (checked), else the global one. */
+function generator(options: RandomOptions | undefined, op: string): Generator {
+  const seed = options?.seed;
+  if (seed !== undefined && !Number.isSafeInteger(seed)) {
+    throw new ArgumentError(op, 'seed', `expected a safe integer, got ${String(seed)}`);
+  }
+  return generatorFor(seed);
+}
+
 function randomTensor(
   op: string,
   shape: Shape,
   options: RandomOptions | undefined,
   draw: (g: Generator) => number,
+  floatingOnly = true,
 ): Tensor {
   checkShape(shape, op);
   const dtype = checkDtype(options?.dtype ?? 'float32', op);
-  const g = generatorFor(options?.seed);
+  if (floatingOnly && !isFloating(dtype)) {
+    throw new DTypeError(op, 'dtype', `expected a floating dtype, got ${dtype}; use randint for integers`);
+  }
+  const g = generator(options, op);
   const data = backend().alloc(dtype, sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = draw(g);
   return finish(data, shape, options, op);
 }
 
-/** Standard normal samples. */
+/** Standard normal samples (a floating dtype). */
 export function randn(shape: Shape, options?: RandomOptions): Tensor {
   return randomTensor('randn', shape, options, (g) => g.normal());
 }
 
-/** Uniform samples in [0, 1). */
+/** Uniform samples in [0, 1) (a floating dtype). */
 export function rand(shape: Shape, options?: RandomOptions): Tensor {
   return randomTensor('rand', shape, options, (g) => g.uniform());
 }
@@ -222,14 +249,14 @@ export function randint(low: number, high: number, shape: Shape, options?: Rando
       `expected integers with low < high, got low ${low}, high ${high}`,
     );
   }
-  return randomTensor('randint', shape, { dtype: 'int32', ...options }, (g) => g.integer(low, high));
+  return randomTensor('randint', shape, { dtype: 'int32', ...options }, (g) => g.integer(low, high), false);
 }
 
 /** A random permutation of `0 … n-1` (`int32`). */
 export function randperm(n: number, options?: RandomOptions): Tensor {
   if (!Number.isInteger(n) || n < 0)
     throw new ArgumentError('randperm', 'n', `expected a non-negative integer, got ${n}`);
-  const g = generatorFor(options?.seed);
+  const g = generator(options, 'randperm');
   const data = backend().alloc(checkDtype(options?.dtype ?? 'int32', 'randperm'), n);
   for (let i = 0; i < n; i++) data[i] = i;
   for (let i = n - 1; i > 0; i--) {

@@ -12,6 +12,8 @@ export class Generator {
   private spareNormal: number | null = null;
 
   constructor(seed = 0) {
+    if (!Number.isSafeInteger(seed))
+      throw new ArgumentError('Generator', 'seed', `expected a safe integer, got ${seed}`);
     this.manualSeed(seed);
   }
 
