@@ -93,14 +93,14 @@ export class DataLoader implements Iterable<Sample> {
    * One epoch of batches. The order is drawn when this is called, so calling it starts the next epoch
    * even before the first batch is taken.
    */
-  [Symbol.iterator](): IterableIterator<Sample> {
+  [Symbol.iterator](): IterableIterator<Sample, void> {
     const order = this.shuffle
       ? permutation(this.dataset.length, this.generator)
       : range(this.dataset.length);
     return this.batches(order);
   }
 
-  private *batches(order: readonly number[]): IterableIterator<Sample> {
+  private *batches(order: readonly number[]): IterableIterator<Sample, void> {
     for (let b = 0; b < this.length; b++) {
       const indices = order.slice(b * this.batchSize, (b + 1) * this.batchSize);
       const batch = isBatched(this.dataset) ? this.dataset.getBatch(indices) : collate(this.dataset, indices);

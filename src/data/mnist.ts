@@ -209,18 +209,18 @@ export function parseMnistCsv(text: string, name: string): LabelledImages {
     pos = next;
   }
   const n = labels.length;
-  if (n === 0) throw new DataError(op, name, { line: Math.max(line, 1) }, 'no data lines');
+  if (n === 0) throw new DataError(op, name, {}, line === 0 ? 'file is empty' : 'no data lines');
   return {
     images: toUnitInterval(bytesToTensor(pixels.subarray(0, n * PIXELS), [n, 1, SIDE, SIDE])),
     labels: tensor(labels, [n], { dtype: 'int32' }),
   };
 }
 
+/** True if the line's first field starts like a number (a sign, a digit or a point), so it is not a header. */
 function startsWithNumber(text: string, pos: number, end: number): boolean {
   let at = pos;
   while (at < end && isBlank(text.charCodeAt(at))) at++;
-  const c = text.charCodeAt(at);
-  return at < end && c >= CHAR_0 && c <= CHAR_9;
+  return at < end && /[-+.\d]/.test(text[at]!);
 }
 
 function isBlank(c: number): boolean {
