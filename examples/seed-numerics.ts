@@ -33,7 +33,7 @@ const images = randn([15, 3, 13, 13]);
 console.log('sig2col((15,3,13,13), window (5,3))          ->', dims(F.sig2col(images, [5, 3])));
 console.log(
   'sig2col((15,3,13,13), window (2,2), stride 2) ->',
-  F.sig2col(images, [2, 2], { stride: 2 }).shape,
+  dims(F.sig2col(images, [2, 2], { stride: 2 })),
 );
 
 heading('3. Multi-channel 2-D convolution as a dot product over windows');
