@@ -6,18 +6,18 @@
  *     node --import tsx scripts/make-fashion-mnist-subset.ts [--source DIR] [--out DIR] [--train N] [--test N]
  *
  * `--source` defaults to `/usr/share/datasets/fashion-mnist` (Debian: `apt-get install
- * dataset-fashion-mnist`), `--out` to `data/fashion-mnist-subset`.
+ * dataset-fashion-mnist`), `--out` to the repository's `data/fashion-mnist-subset`.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FASHION_MNIST_CLASSES, encodeIdx, gzip } from '../src/data/index.js';
-import { readIdxFile } from '../src/node/data/index.js';
+import { FASHION_MNIST_SUBSET_DIR, readIdxFile } from '../src/node/data/index.js';
 
 const { values } = parseArgs({
   options: {
     source: { type: 'string', default: '/usr/share/datasets/fashion-mnist' },
-    out: { type: 'string', default: 'data/fashion-mnist-subset' },
+    out: { type: 'string', default: FASHION_MNIST_SUBSET_DIR },
     train: { type: 'string', default: '10000' },
     test: { type: 'string', default: '2000' },
   },

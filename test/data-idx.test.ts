@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Gunzip } from 'fflate';
 import { SerializationError, data, tensor } from '../src/index.js';
-import { loadIdxDataset, readIdxFile } from '../src/node/data/index.js';
+import { FASHION_MNIST_SUBSET_DIR, loadIdxDataset, readIdxFile } from '../src/node/data/index.js';
 
 const { DataError, encodeIdx, gzip, parseIdx, parseIdxImages, parseIdxLabels } = data;
 
@@ -285,7 +285,7 @@ void describe('loadIdxDataset', () => {
 });
 
 void describe('the shipped Fashion-MNIST subset', () => {
-  const subset = new URL('../data/fashion-mnist-subset/', import.meta.url).pathname;
+  const subset = FASHION_MNIST_SUBSET_DIR;
   const full = '/usr/share/datasets/fashion-mnist';
 
   void it('loads 10,000 training and 2,000 test images with nearly balanced labels', () => {

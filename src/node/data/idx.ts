@@ -1,8 +1,9 @@
 /**
  * IDX files and folders (MNIST, Fashion-MNIST, or any data in their layout) from disk.
  */
-import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DataError } from '../../data/errors.js';
 import { isGzip } from '../../data/gzip.js';
 import { parseIdx } from '../../data/idx.js';
@@ -10,6 +11,17 @@ import { parseIdxImages, parseIdxLabels } from '../../data/mnist.js';
 import type { DatasetSplits, LabelledImages } from '../../data/dataset.js';
 import type { Tensor } from '../../tensor.js';
 import { describeFsError, isDirectory, isFile, readDataFile } from './files.js';
+
+/**
+ * The folder of the Fashion-MNIST subset that ships with convnet-ts (`data/fashion-mnist-subset`: the first
+ * 10,000 training and 2,000 test images, with `classes.txt`), the default dataset of `convnet train`.
+ *
+ * @example
+ * const { train, test, classes } = loadIdxDataset(FASHION_MNIST_SUBSET_DIR);
+ */
+export const FASHION_MNIST_SUBSET_DIR: string = fileURLToPath(
+  new URL('../../../data/fashion-mnist-subset/', import.meta.url),
+);
 
 /**
  * Reads an IDX file of any rank (gzip or raw), as {@link parseIdx}.

@@ -3,7 +3,7 @@
  * `convnet-ts`'s `data`.
  */
 export { readDataFile } from './files.js';
-export { readIdxFile, loadIdxDataset } from './idx.js';
+export { FASHION_MNIST_SUBSET_DIR, readIdxFile, loadIdxDataset } from './idx.js';
 export type { LoadIdxDatasetOptions } from './idx.js';
 export { readMnistCsv } from './csv.js';
 export { readCifar10Batch, loadCifar10 } from './cifar.js';
