@@ -67,3 +67,4 @@ export { saveSafetensors, loadSafetensors } from './serialization/safetensors.js
 export type { SafetensorsContents } from './serialization/safetensors.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
+export * as nn from './nn/index.js';
