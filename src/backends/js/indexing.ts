@@ -48,3 +48,59 @@ export function forEachRow(
     }
   }
 }
+
+/**
+ * Walks a strided view in row-major order, block by block: the trailing dims (at least the last, as many
+ * as fit in `maxBlock` elements) form a block whose relative offsets are computed once, and
+ * `visit(base, table)` is called for each position of the leading dims with the block's absolute start
+ * `base`; element `j` of the block is at `base + table[j]`. This keeps the innermost loops long even when
+ * the last dim is short (a 3-wide window row, say).
+ */
+export function forEachBlock(
+  shape: Shape,
+  strides: readonly number[],
+  offset: number,
+  visit: (base: number, table: Int32Array) => void,
+  maxBlock = 4096,
+): void {
+  const n = shape.length;
+  if (shape.some((d) => d === 0)) return;
+  if (n === 0) {
+    visit(offset, Int32Array.of(0));
+    return;
+  }
+  let split = n - 1;
+  let block = shape[n - 1]!;
+  while (split > 0 && block * shape[split - 1]! <= maxBlock) {
+    split--;
+    block *= shape[split]!;
+  }
+  const table = new Int32Array(block);
+  const inner = new Array<number>(n - split).fill(0);
+  let relative = 0;
+  for (let j = 0; j < block; j++) {
+    table[j] = relative;
+    for (let d = n - 1; d >= split; d--) {
+      const c = d - split;
+      inner[c]!++;
+      relative += strides[d]!;
+      if (inner[c]! < shape[d]!) break;
+      relative -= strides[d]! * shape[d]!;
+      inner[c] = 0;
+    }
+  }
+  let outer = 1;
+  for (let d = 0; d < split; d++) outer *= shape[d]!;
+  const counter = new Array<number>(split).fill(0);
+  let base = offset;
+  for (let r = 0; r < outer; r++) {
+    visit(base, table);
+    for (let d = split - 1; d >= 0; d--) {
+      counter[d]!++;
+      base += strides[d]!;
+      if (counter[d]! < shape[d]!) break;
+      base -= strides[d]! * shape[d]!;
+      counter[d] = 0;
+    }
+  }
+}

@@ -7,31 +7,23 @@ import type { TypedArray } from '../../dtype.js';
 import { dtypeOf, typedArrayFor } from '../../dtype.js';
 import type { Shape } from '../../shape.js';
 import { sizeOf, stridesOf } from '../../shape.js';
-import { forEachRow } from './indexing.js';
+import { forEachBlock } from './indexing.js';
 
 /** Copies a strided view into a new contiguous array. */
 export function stridedCopy(x: TypedArray, view: StridedView): TypedArray {
   const out = typedArrayFor(dtypeOf(x), sizeOf(view.shape));
-  const n = view.shape.length;
-  const inner = n === 0 ? 1 : view.shape[n - 1]!;
-  const step = view.strides[n - 1] ?? 0;
   let o = 0;
-  forEachRow(view.shape, [view.strides], ([start]) => {
-    const s = view.offset + start!;
-    for (let j = 0; j < inner; j++) out[o++] = x[s + j * step]!;
+  forEachBlock(view.shape, view.strides, view.offset, (base, table) => {
+    for (let j = 0; j < table.length; j++) out[o++] = x[base + table[j]!]!;
   });
   return out;
 }
 
 /** Adds a contiguous `src` into a strided view of `target`. */
 export function stridedAccumulate(target: TypedArray, view: StridedView, src: TypedArray): void {
-  const n = view.shape.length;
-  const inner = n === 0 ? 1 : view.shape[n - 1]!;
-  const step = view.strides[n - 1] ?? 0;
   let o = 0;
-  forEachRow(view.shape, [view.strides], ([start]) => {
-    const s = view.offset + start!;
-    for (let j = 0; j < inner; j++) target[s + j * step]! += src[o++]!;
+  forEachBlock(view.shape, view.strides, view.offset, (base, table) => {
+    for (let j = 0; j < table.length; j++) target[base + table[j]!]! += src[o++]!;
   });
 }
 
@@ -97,18 +89,33 @@ function sourceIndices(length: number, before: number, after: number, mode: PadS
   return out;
 }
 
-/** Visits every output element of a pad with the flat index of its source (-1 for the fill value). */
-function forEachPadSource(spec: PadSpec, visit: (outIndex: number, source: number) => void): void {
+/**
+ * Visits the output of a pad row by row (rows of the last axis): `visit(outStart, sourceBase, lastMap)`,
+ * where output element `outStart + i` copies input element `sourceBase + lastMap[i]`, or is the fill value
+ * when `sourceBase` or `lastMap[i]` is -1.
+ */
+function forEachPadRow(
+  spec: PadSpec,
+  visit: (outStart: number, sourceBase: number, lastMap: Int32Array) => void,
+): void {
   const { inputShape, before, after, mode } = spec;
+  const n = inputShape.length;
+  if (n === 0) {
+    visit(0, 0, Int32Array.of(0));
+    return;
+  }
   const maps = inputShape.map((length, d) => sourceIndices(length, before[d]!, after[d]!, mode));
   const outShape = maps.map((m) => m.length);
+  if (outShape.some((d) => d === 0)) return;
   const inStrides = stridesOf(inputShape);
-  const total = sizeOf(outShape);
-  const n = outShape.length;
-  const counter = new Array<number>(n).fill(0);
-  for (let o = 0; o < total; o++) {
+  const lastMap = maps[n - 1]!;
+  const rowLength = lastMap.length;
+  let rows = 1;
+  for (let d = 0; d < n - 1; d++) rows *= outShape[d]!;
+  const counter = new Array<number>(n - 1).fill(0);
+  for (let r = 0; r < rows; r++) {
     let source = 0;
-    for (let d = 0; d < n; d++) {
+    for (let d = 0; d < n - 1; d++) {
       const s = maps[d]![counter[d]!]!;
       if (s < 0) {
         source = -1;
@@ -116,8 +123,8 @@ function forEachPadSource(spec: PadSpec, visit: (outIndex: number, source: numbe
       }
       source += s * inStrides[d]!;
     }
-    visit(o, source);
-    for (let d = n - 1; d >= 0; d--) {
+    visit(r * rowLength, source, lastMap);
+    for (let d = n - 2; d >= 0; d--) {
       if (++counter[d]! < outShape[d]!) break;
       counter[d] = 0;
     }
@@ -128,8 +135,12 @@ function forEachPadSource(spec: PadSpec, visit: (outIndex: number, source: numbe
 export function pad(x: TypedArray, spec: PadSpec): TypedArray {
   const outSize = sizeOf(spec.inputShape.map((l, d) => l + spec.before[d]! + spec.after[d]!));
   const out = typedArrayFor(dtypeOf(x), outSize);
-  forEachPadSource(spec, (o, s) => {
-    out[o] = s < 0 ? spec.value : x[s]!;
+  const fill = spec.value;
+  forEachPadRow(spec, (start, base, map) => {
+    for (let i = 0; i < map.length; i++) {
+      const s = map[i]!;
+      out[start + i] = base < 0 || s < 0 ? fill : x[base + s]!;
+    }
   });
   return out;
 }
@@ -137,8 +148,12 @@ export function pad(x: TypedArray, spec: PadSpec): TypedArray {
 /** Adjoint of `pad`. */
 export function padBackward(grad: TypedArray, spec: PadSpec): TypedArray {
   const out = typedArrayFor(dtypeOf(grad), sizeOf(spec.inputShape));
-  forEachPadSource(spec, (o, s) => {
-    if (s >= 0) out[s]! += grad[o]!;
+  forEachPadRow(spec, (start, base, map) => {
+    if (base < 0) return;
+    for (let i = 0; i < map.length; i++) {
+      const s = map[i]!;
+      if (s >= 0) out[base + s]! += grad[start + i]!;
+    }
   });
   return out;
 }
