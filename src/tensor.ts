@@ -6,7 +6,7 @@ import type { DType, TypedArray } from './dtype.js';
 import { dtypeOf, isFloating } from './dtype.js';
 import { ArgumentError, AutogradError, DTypeError, ShapeError } from './errors.js';
 import type { Shape } from './shape.js';
-import { formatShape, sizeOf } from './shape.js';
+import { checkShape, formatShape, shapesEqual, sizeOf } from './shape.js';
 import type { GradFn } from './autograd/graph.js';
 import { runBackward } from './autograd/graph.js';
 import { isGradEnabled } from './autograd/grad-mode.js';
@@ -40,6 +40,14 @@ export class Tensor {
    * function instead.
    */
   constructor(data: TypedArray, shape: Shape) {
+    if (!(data instanceof Float32Array || data instanceof Float64Array || data instanceof Int32Array)) {
+      throw new ArgumentError(
+        'Tensor',
+        'data',
+        `expected a Float32Array, Float64Array or Int32Array, got ${data === null ? 'null' : (data as object).constructor.name}`,
+      );
+    }
+    checkShape(shape, 'Tensor');
     if (sizeOf(shape) !== data.length) {
       throw new ShapeError(
         'Tensor',
@@ -91,9 +99,13 @@ export class Tensor {
     return this.retainGradFlag;
   }
 
-  /** Turns gradient tracking on (default) or off for a leaf; returns `this`. */
+  /**
+   * Turns gradient tracking on (default) or off for a leaf; returns `this`. A non-leaf already requires grad,
+   * so turning it on is a no-op, as in PyTorch.
+   */
   requiresGrad_(flag = true): this {
     if (!this.isLeaf) {
+      if (flag) return this;
       throw new AutogradError(
         'requiresGrad_',
         '',
@@ -111,8 +123,15 @@ export class Tensor {
     return this;
   }
 
-  /** Keeps this non-leaf tensor's gradient in `.grad` after `backward()`. */
+  /** Keeps this non-leaf tensor's gradient in `.grad` after `backward()` (a no-op for a leaf). */
   retainGrad(): this {
+    if (!this.requiresGrad) {
+      throw new AutogradError(
+        'retainGrad',
+        '',
+        "can't retain the gradient of a tensor that does not require grad",
+      );
+    }
     this.retainGradFlag = true;
     return this;
   }
@@ -130,7 +149,8 @@ export class Tensor {
 
   /**
    * Computes the gradient of this tensor with respect to every leaf that requires one, adding it to their
-   * `.grad`. A non-scalar needs `grad`, the gradient of some scalar with respect to this tensor.
+   * `.grad`. A non-scalar needs `grad`, the gradient of some scalar with respect to this tensor, of the same
+   * shape (it is converted to this tensor's dtype).
    */
   backward(grad?: Tensor): void {
     if (grad === undefined) {
@@ -142,14 +162,20 @@ export class Tensor {
         );
       }
       grad = new Tensor(backend().full(this.dtype, 1, 1), this.shape);
-    } else if (!(grad instanceof Tensor) || sizeOf(grad.shape) !== this.size) {
-      throw new ShapeError(
-        'backward',
-        'grad',
-        `expected a tensor of shape ${formatShape(this.shape)}, got ${grad instanceof Tensor ? formatShape(grad.shape) : typeof grad}`,
-      );
+    } else {
+      checkTensor(grad, 'backward', 'grad');
+      if (!shapesEqual(grad.shape, this.shape)) {
+        throw new ShapeError(
+          'backward',
+          'grad',
+          `expected a gradient of shape ${formatShape(this.shape)}, got ${formatShape(grad.shape)}`,
+        );
+      }
     }
-    runBackward(this, grad.shape.length === this.shape.length ? grad : grad.reshape(this.shape));
+    runBackward(
+      this,
+      grad.dtype === this.dtype ? grad : new Tensor(backend().cast(grad.data, this.dtype), this.shape),
+    );
   }
 
   /** The value of a one-element tensor as a number. */
@@ -174,10 +200,15 @@ export class Tensor {
     return build(0, 0);
   }
 
-  /** A human-readable summary, e.g. `tensor([[1, 2], [3, 4]], dtype=float32)`. */
+  /**
+   * A human-readable summary, e.g. `tensor([[1, 2], [3, 4]], shape=[2, 2], dtype=float32)`; tensors of more
+   * than 100 values show their size instead of their values.
+   */
   toString(): string {
-    const body = this.size <= 100 ? JSON.stringify(this.toArray()) : `<${this.size} values>`;
-    return `tensor(${body.replaceAll(',', ', ')}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
+    const format = (v: NestedArray): string =>
+      Array.isArray(v) ? `[${v.map(format).join(', ')}]` : String(v);
+    const body = this.size <= 100 ? format(this.toArray()) : `<${this.size} values>`;
+    return `tensor(${body}, shape=${formatShape(this.shape)}, dtype=${this.dtype}${this.requiresGrad ? ', requiresGrad=true' : ''})`;
   }
 
   /** A new tensor sharing the values but cut off from the graph. */
@@ -305,6 +336,13 @@ export class Tensor {
   }
   /** Transpose of a matrix (≤ 2-D), as `Tensor.t()` in PyTorch. */
   t(): Tensor {
+    if (this.ndim > 2) {
+      throw new ShapeError(
+        't',
+        '',
+        `expects a tensor with ≤ 2 dims, got shape ${formatShape(this.shape)}; use transpose`,
+      );
+    }
     return this.ndim < 2 ? this : sh.transpose(this, 0, 1);
   }
   expand(shape: Shape): Tensor {
@@ -362,10 +400,13 @@ export class Tensor {
   }
   /** In place: copies `source` (broadcast to this shape) into this tensor. */
   copy_(source: TensorLike): this {
-    return this.assign('copy_', sh.expand(ew.asTensor(source, this.dtype).to(this.dtype), this.shape));
+    const values = ew.asTensor(source, this.dtype, 'copy_', 'source');
+    return this.assign('copy_', sh.expand(values.to(this.dtype), this.shape));
   }
   /** In place: every element set to `value`. */
   fill_(value: number): this {
+    if (typeof value !== 'number')
+      throw new ArgumentError('fill_', 'value', `expected a number, got ${typeof value}`);
     return this.assign('fill_', new Tensor(backend().full(this.dtype, this.size, value), this.shape));
   }
   /** In place: every element set to 0. */
@@ -379,6 +420,13 @@ export class Tensor {
         op,
         '',
         'a tensor that requires grad cannot be modified in place while gradients are recorded; use noGrad()',
+      );
+    }
+    if (isGradEnabled() && result.requiresGrad) {
+      throw new AutogradError(
+        op,
+        '',
+        'an in-place update from a tensor that requires grad would lose its gradient; use the out-of-place op or noGrad()',
       );
     }
     if (sizeOf(result.shape) !== this.size || result.shape.length > this.shape.length) {
