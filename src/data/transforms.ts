@@ -6,7 +6,7 @@
  */
 import { tensor } from '../creation.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
-import type { TypedArray } from '../dtype.js';
+import type { DType, TypedArray } from '../dtype.js';
 import { isFloating } from '../dtype.js';
 import { where } from '../ops/elementwise.js';
 import { matmul } from '../ops/linalg.js';
@@ -217,34 +217,20 @@ export interface ResizeOptions {
  */
 export function resize(size: number | readonly [number, number], options?: ResizeOptions): Transform {
   const op = 'resize';
-  const shorter = typeof size === 'number' ? checkSize(size, op)[0] : undefined;
-  const fixed = typeof size === 'number' ? undefined : checkSize(size, op);
+  const [height, width] = checkSize(size, op);
   const antialias = options?.antialias ?? true;
   return (input) => {
     const [, , h, w] = imageDims(input, op);
-    let outH: number;
-    let outW: number;
-    if (fixed !== undefined) {
-      [outH, outW] = fixed;
-    } else if (h <= w) {
-      outH = shorter!;
-      outW = Math.floor((shorter! * w) / h);
-    } else {
-      outW = shorter!;
-      outH = Math.floor((shorter! * h) / w);
+    let [outH, outW] = [height, width];
+    if (typeof size === 'number') {
+      [outH, outW] = h <= w ? [size, Math.floor((size * w) / h)] : [Math.floor((size * h) / w), size];
     }
     if (h === 0 || w === 0 || outH === 0 || outW === 0) {
       throw new ShapeError(op, 'input', `cannot resize shape ${formatShape(input.shape)} to ${outH}×${outW}`);
     }
-    const rowWeights = new Tensor(interpolationMatrix(h, outH, antialias, input.dtype === 'float64'), [
-      outH,
-      h,
-    ]);
-    const colWeights = new Tensor(interpolationMatrix(w, outW, antialias, input.dtype === 'float64'), [
-      outW,
-      w,
-    ]);
-    return matmul(matmul(rowWeights, input), colWeights.t());
+    const rows = new Tensor(interpolationMatrix(h, outH, antialias, input.dtype), [outH, h]);
+    const cols = new Tensor(interpolationMatrix(w, outW, antialias, input.dtype), [outW, w]);
+    return matmul(matmul(rows, input), cols.t());
   };
 }
 
@@ -255,13 +241,8 @@ export function resize(size: number | readonly [number, number], options?: Resiz
  * (clamped at the border). The antialiased filter is the triangle stretched by `max(scale, 1)`, weights
  * normalised to sum to 1 (PyTorch's `_upsample_bilinear2d_aa`).
  */
-function interpolationMatrix(
-  inSize: number,
-  outSize: number,
-  antialias: boolean,
-  double: boolean,
-): TypedArray {
-  const weights = backend().alloc(double ? 'float64' : 'float32', outSize * inSize);
+function interpolationMatrix(inSize: number, outSize: number, antialias: boolean, dtype: DType): TypedArray {
+  const weights = backend().alloc(dtype, outSize * inSize);
   const scale = inSize / outSize;
   for (let i = 0; i < outSize; i++) {
     const row = i * inSize;
