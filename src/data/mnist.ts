@@ -107,7 +107,7 @@ const CHAR_COMMA = 44;
 /**
  * Reads MNIST (or Fashion-MNIST) as CSV in the Kaggle layout: one image per line, the label then 784 pixel
  * values 0…255 (row-major 28×28), comma-separated, with or without a header line (recognised by a first
- * field that is not a number). Blank lines at the end are ignored.
+ * field that does not start like a number, e.g. `label,pixel0,…`). Blank lines at the end are ignored.
  *
  * @param text the file's contents
  * @param name the file's name, for error messages
