@@ -26,14 +26,33 @@ function project(outputs: readonly Tensor[], upstream: readonly Tensor[]): Tenso
 }
 
 function asList(result: Tensor | readonly Tensor[]): readonly Tensor[] {
-  return result instanceof Tensor ? [result] : result;
+  const outputs = result instanceof Tensor ? [result] : result;
+  if (!isList(outputs) || outputs.length === 0 || !outputs.every((t) => t instanceof Tensor)) {
+    throw new ArgumentError(
+      'gradcheck',
+      'fn',
+      'expected fn to return a tensor or a non-empty list of tensors',
+    );
+  }
+  return outputs;
+}
+
+function checkOption(value: number, name: string, positive: boolean): void {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw new ArgumentError(
+      'gradcheck',
+      name,
+      `expected a ${positive ? 'positive' : 'non-negative'} number, got ${String(value)}`,
+    );
+  }
 }
 
 /**
  * Checks the gradients of `fn` at `inputs` against central differences
  * `(f(x + eps) − f(x − eps)) / 2eps`. A random upstream gradient `v` is drawn for each output, so the whole
  * vector-Jacobian product `vᵀJ` is checked, not only the gradient of a sum. Every input that requires a
- * gradient must be float64. Returns true, or throws a {@link GradcheckError} naming the worst entry.
+ * gradient must be float64. An output that does not require grad counts as having a zero gradient.
+ * Returns true, or throws a {@link GradcheckError} naming the worst entry.
  *
  * @example
  * gradcheck((x, w) => F.conv2d(x, w), [randn([1, 2, 5, 5], { dtype: 'float64', requiresGrad: true }),
@@ -47,7 +66,14 @@ export function gradcheck(
   const eps = options?.eps ?? 1e-6;
   const atol = options?.atol ?? 1e-5;
   const rtol = options?.rtol ?? 1e-3;
+  const seed = options?.seed ?? 0;
   if (typeof fn !== 'function') throw new ArgumentError('gradcheck', 'fn', 'expected a function');
+  checkOption(eps, 'eps', true);
+  checkOption(atol, 'atol', false);
+  checkOption(rtol, 'rtol', false);
+  if (!Number.isSafeInteger(seed)) {
+    throw new ArgumentError('gradcheck', 'seed', `expected a safe integer, got ${String(seed)}`);
+  }
   if (!isList(inputs) || !inputs.every((t) => t instanceof Tensor)) {
     throw new ArgumentError('gradcheck', 'inputs', 'expected a list of tensors');
   }
@@ -68,13 +94,14 @@ export function gradcheck(
     return t.requiresGrad ? copy.requiresGrad_(true) : copy;
   });
   const outputs = asList(fn(...leaves));
-  const g = new Generator(options?.seed ?? 0);
+  const g = new Generator(seed);
   const upstream = outputs.map((o) => {
     const v = new Float64Array(o.size);
     for (let i = 0; i < v.length; i++) v[i] = g.normal();
     return new Tensor(v, o.shape).to(o.dtype);
   });
-  project(outputs, upstream).backward();
+  const projection = project(outputs, upstream);
+  if (projection.requiresGrad) projection.backward();
 
   const evaluate = (): number => noGrad(() => project(asList(fn(...leaves)), upstream).item());
   leaves.forEach((leaf, inputIndex) => {

@@ -11,6 +11,14 @@ let active: Backend = jsBackend;
 
 /** Makes a backend available to `setBackend` under its name. */
 export function registerBackend(backend: Backend): void {
+  if (
+    typeof backend !== 'object' ||
+    backend === null ||
+    typeof backend.name !== 'string' ||
+    backend.name === ''
+  ) {
+    throw new BackendError('registerBackend', 'backend', 'expected a Backend object with a non-empty name');
+  }
   backends.set(backend.name, backend);
 }
 
