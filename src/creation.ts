@@ -167,13 +167,13 @@ export function ones(shape: Shape, options?: CreationOptions): Tensor {
 /** Zeros with the shape and dtype of `t` (the dtype can be overridden). */
 export function zerosLike(t: Tensor, options?: CreationOptions): Tensor {
   checkTensor(t, 'zerosLike', 't');
-  return filled('zerosLike', t.shape, 0, { dtype: t.dtype, ...options });
+  return filled('zerosLike', t.shape, 0, { ...options, dtype: options?.dtype ?? t.dtype });
 }
 
 /** Ones with the shape and dtype of `t` (the dtype can be overridden). */
 export function onesLike(t: Tensor, options?: CreationOptions): Tensor {
   checkTensor(t, 'onesLike', 't');
-  return filled('onesLike', t.shape, 1, { dtype: t.dtype, ...options });
+  return filled('onesLike', t.shape, 1, { ...options, dtype: options?.dtype ?? t.dtype });
 }
 
 /**
@@ -249,7 +249,13 @@ export function randint(low: number, high: number, shape: Shape, options?: Rando
       `expected integers with low < high, got low ${low}, high ${high}`,
     );
   }
-  return randomTensor('randint', shape, { dtype: 'int32', ...options }, (g) => g.integer(low, high), false);
+  return randomTensor(
+    'randint',
+    shape,
+    { ...options, dtype: options?.dtype ?? 'int32' },
+    (g) => g.integer(low, high),
+    false,
+  );
 }
 
 /** A random permutation of `0 … n-1` (`int32`). */

@@ -92,6 +92,7 @@ void describe('filled tensors and ranges', () => {
     assert.deepEqual(values(onesLike(like, { dtype: 'int32' })), [1, 1]);
     assert.equal(onesLike(like, { dtype: 'int32' }).dtype, 'int32');
     assert.equal(zeros([2], { requiresGrad: true }).requiresGrad, true);
+    assert.equal(zerosLike(like, { dtype: undefined }).dtype, 'float64');
   });
   void it('arange, as torch.arange', () => {
     const cases: [Tensor, number[], string][] = [
@@ -158,6 +159,7 @@ void describe('random', () => {
       [-3, -2, -1, 0, 1, 2, 3],
     );
     assert.equal(randint(0, 10, [2], { dtype: 'float32' }).dtype, 'float32');
+    assert.equal(randint(0, 10, [2], { dtype: undefined }).dtype, 'int32');
   });
   void it('randperm is a permutation', () => {
     const p = randperm(50, { seed: 8 });

@@ -139,6 +139,12 @@ const cases: BadInputCase[] = [
   ['flatten', 'a non-tensor', () => flatten(notATensor), ArgumentError],
   ['flatten', 'startDim after endDim', () => flatten(x, { startDim: 1, endDim: 0 }), ArgumentError],
   ['flatten', 'an out-of-range endDim', () => flatten(x, { endDim: 2 }), ArgumentError],
+  [
+    'flatten',
+    'an out-of-range startDim of a 0-d tensor',
+    () => flatten(tensor(1), { startDim: 1 }),
+    ArgumentError,
+  ],
   ['squeeze', 'a non-tensor', () => squeeze(notATensor), ArgumentError],
   ['squeeze', 'an out-of-range dim', () => squeeze(x, { dim: 2 }), ArgumentError],
   ['unsqueeze', 'a non-tensor', () => unsqueeze(notATensor, 0), ArgumentError],

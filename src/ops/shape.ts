@@ -75,9 +75,9 @@ export function reshape(input: Tensor, shape: Shape): Tensor {
 /** Merges dims `startDim … endDim` (default: all) into one. */
 export function flatten(input: Tensor, options?: FlattenOptions): Tensor {
   checkTensor(input, 'flatten', 'input');
-  if (input.ndim === 0) return reshape(input, [1]);
   const start = normalizeDim(options?.startDim ?? 0, input.ndim, 'flatten', 'startDim');
   const end = normalizeDim(options?.endDim ?? -1, input.ndim, 'flatten', 'endDim');
+  if (input.ndim === 0) return reshape(input, [1]);
   if (start > end)
     throw new ArgumentError('flatten', 'startDim', `startDim ${start} comes after endDim ${end}`);
   const merged = sizeOf(input.shape.slice(start, end + 1));
