@@ -465,7 +465,8 @@ export abstract class Module<Args extends unknown[] = [Tensor], Out = Tensor> {
   }
 
   private repr(): string {
-    const extraLines = this.extraRepr() === '' ? [] : this.extraRepr().split('\n');
+    const extra = this.extraRepr();
+    const extraLines = extra === '' ? [] : extra.split('\n');
     const childLines = [...this.moduleMap].map(
       ([name, child]) => `(${name}): ${child === null ? 'None' : indent(child.repr(), 2)}`,
     );
