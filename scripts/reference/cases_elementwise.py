@@ -1,7 +1,8 @@
-"""Reference cases for src/ops/elementwise.ts (NaN cases live in test/elementwise.test.ts: JSON cannot hold NaN).
+"""Reference cases for src/ops/elementwise.ts.
 
 Binary ops take their operands as inputs [a, b]; a number operand is a ``None`` input with the number in
 ``args`` (``args[0]`` for whichever side is ``None``), so every case tests broadcasting or a scalar side.
+NaN cases live in test/elementwise.test.ts, since JSON cannot hold NaN.
 """
 
 import torch
