@@ -145,18 +145,20 @@ export function divBackward(grad: Tensor, a: Tensor, b: Tensor): [Tensor, Tensor
   return [sumToShape(ga, a.shape), sumToShape(neg(mul(ga, div(a, b))), b.shape)];
 }
 
+/** The smallest value of `x` (`Infinity` if it is empty). */
+function smallest(x: Tensor): number {
+  return backend().reduce(
+    'min',
+    x.data,
+    x.shape,
+    x.shape.map((_, i) => i),
+  )[0]!;
+}
+
 /** `input ** exponent`. Integer tensors cannot be raised to negative integer powers, as in PyTorch. */
 export function pow(input: TensorLike, exponent: TensorLike): Tensor {
   const [a, b] = operands('pow', input, exponent);
-  if (
-    a.dtype === 'int32' &&
-    backend().reduce(
-      'min',
-      b.data,
-      b.shape,
-      b.shape.map((_, i) => i),
-    )[0]! < 0
-  ) {
+  if (a.dtype === 'int32' && smallest(b) < 0) {
     throw new ArgumentError('pow', 'exponent', 'integers cannot be raised to negative integer powers');
   }
   const out = rawBinary('pow', a, b);
