@@ -99,6 +99,6 @@ class FixtureWriter:
             "cases": self.cases,
         }
         with open(path, "w") as f:
-            json.dump(document, f, separators=(",", ":"))
+            json.dump(document, f, separators=(",", ":"), allow_nan=False)
             f.write("\n")
         print(f"{path}: {len(self.cases)} cases")

@@ -46,7 +46,7 @@ export function loadFixtures(family: string): FixtureCase[] {
  */
 export function fixtureSuite(family: string, runners: Record<string, Runner>): void {
   const cases = loadFixtures(family);
-  it(`${family} fixtures cover every runner`, () => {
+  void it(`${family} fixtures cover every runner`, () => {
     const ops = new Set(cases.map((c) => c.op));
     assert.deepEqual(
       Object.keys(runners).filter((op) => !ops.has(op)),
@@ -62,7 +62,7 @@ export function fixtureSuite(family: string, runners: Record<string, Runner>): v
   describeEachBackend(`${family} matches PyTorch`, () => {
     for (const dtype of ['float64', 'float32'] as const) {
       for (const c of cases) {
-        it(`${c.op}: ${c.name} (${dtype})`, () => {
+        void it(`${c.op}: ${c.name} (${dtype})`, () => {
           const runner = runners[c.op];
           assert.ok(runner, `no runner for op ${c.op}`);
           const withGrad = c.grads !== undefined;
