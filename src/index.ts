@@ -68,3 +68,4 @@ export type { SafetensorsContents } from './serialization/safetensors.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export * as nn from './nn/index.js';
+export * as metrics from './metrics/index.js';
