@@ -8,3 +8,4 @@ export type { SafetensorsContents } from '../serialization/safetensors.js';
 export { saveFile, loadFile } from './files.js';
 export type { SaveFileOptions } from './files.js';
 export * from './data/index.js';
+export * from './download/index.js';
