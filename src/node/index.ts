@@ -9,3 +9,4 @@ export { saveFile, loadFile } from './files.js';
 export type { SaveFileOptions } from './files.js';
 export * from './data/index.js';
 export * from './download/index.js';
+export * from './report/index.js';

@@ -1,0 +1,9 @@
+/**
+ * Training reports: learning curves of a per-epoch history as SVG (Vega-Lite, rendered without a canvas)
+ * and PNG (rasterised by resvg in WebAssembly), and both written beside a checkpoint.
+ */
+export { learningCurvesSvg, learningCurvesPng } from './curves.js';
+export type { LearningCurvesPngOptions } from './curves.js';
+export type { EpochRecord, LearningCurvesOptions } from './history.js';
+export { writeTrainingReport } from './write.js';
+export type { TrainingReportFiles } from './write.js';
