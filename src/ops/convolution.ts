@@ -140,14 +140,21 @@ function biasGrad(grad: TypedArray, batch: number, channels: number, positions: 
 }
 
 /**
- * The convolution's forward pass on raw arrays: `x` of the batched input shape and `w` of
+ * The assignment's windows: the (padded) input through `sig2col` gives (N, G, Cin/G, P, K); each group's
+ * windows become the rows of one (N·P, Cin/G·K) matrix, so the result is (G, N·P, Cin/G·K).
+ */
+function convWindows(g: ConvGeometry, x: TypedArray): TypedArray {
+  const { batch: n, groups, inPerGroup: ci, positions: p, kernelSize: k } = g;
+  const padded = g.padding ? backend().pad(x, g.padding) : x;
+  return permuted(backend().sig2col(padded, g.window), [n, groups, ci, p, k], [1, 0, 3, 2, 4]);
+}
+
+/**
+ * The convolution's forward pass on raw arrays: the `windows` of {@link convWindows} and `w` of
  * `(Cout, Cin/groups, k…)`; returns `(N, Cout, out…)` without the bias.
  */
-function convForward(g: ConvGeometry, x: TypedArray, w: TypedArray): TypedArray {
+function convForward(g: ConvGeometry, windows: TypedArray, w: TypedArray): TypedArray {
   const { batch: n, groups, inPerGroup: ci, outPerGroup: co, positions: p, kernelSize: k } = g;
-  const padded = g.padding ? backend().pad(x, g.padding) : x;
-  // sig2col gives (N, G, Cin/G, P, K); each group's windows become the rows of one (N·P, Cin/G·K) matrix.
-  const windows = permuted(backend().sig2col(padded, g.window), [n, groups, ci, p, k], [1, 0, 3, 2, 4]);
   // Y_g = windows_g · W_gᵀ, with W_g the group's kernels reshaped to (Cout/G, Cin/G·K): (G, N·P, Cout/G).
   const y = backend().gemm({
     a: windows,
@@ -166,17 +173,17 @@ function convForward(g: ConvGeometry, x: TypedArray, w: TypedArray): TypedArray 
 /**
  * For Y_g = X_g W_gᵀ (X_g the windows): dW_g = dY_gᵀ X_g, and dX_g = dY_g W_g, whose rows are window-shaped
  * gradients that `col2sig` (the adjoint of `sig2col`) adds back into the padded input; the padding's adjoint
- * then returns each border element's gradient to the element it copied.
+ * then returns each border element's gradient to the element it copied. The input gradient is skipped
+ * (`null`) when `needInput` is false, as for a network's first layer.
  */
 function convBackward(
   g: ConvGeometry,
   grad: TypedArray,
-  x: TypedArray,
+  windows: TypedArray,
   w: TypedArray,
-): [TypedArray, TypedArray] {
+  needInput = true,
+): [TypedArray | null, TypedArray] {
   const { batch: n, groups, inPerGroup: ci, outPerGroup: co, positions: p, kernelSize: k } = g;
-  const padded = g.padding ? backend().pad(x, g.padding) : x;
-  const windows = permuted(backend().sig2col(padded, g.window), [n, groups, ci, p, k], [1, 0, 3, 2, 4]);
   const dy = permuted(grad, [n, groups, co, p], [1, 0, 3, 2]);
   const dw = backend().gemm({
     a: dy,
@@ -190,6 +197,7 @@ function convBackward(
     aBatchStride: n * p * co,
     bBatchStride: n * p * ci * k,
   });
+  if (!needInput) return [null, dw];
   const dWindows = backend().gemm({
     a: dy,
     b: w,
@@ -488,7 +496,10 @@ function convLayout(
   };
 }
 
-/** Runs a convolution and records its backward rule. */
+/**
+ * Runs a convolution and records its backward rule, which reuses the forward's windows rather than
+ * computing them again.
+ */
 function convolve(
   op: string,
   dims: number,
@@ -496,14 +507,16 @@ function convolve(
   weight: Tensor,
   bias: Tensor | null | undefined,
   options: ConvOptions | undefined,
-  backward: (grad: Tensor) => (Tensor | null)[],
 ): Tensor {
   const g = convGeometry(op, dims, input, weight, bias, options);
-  const y = convForward(g, input.data, weight.data);
+  const windows = convWindows(g, input.data);
+  const y = convForward(g, windows, weight.data);
   const [n, channels] = g.outputShape as [number, number];
   const data = bias ? addBias(y, bias.data, n, channels, g.positions) : y;
   const out = new Tensor(data, input.ndim === dims + 2 ? g.outputShape : g.outputShape.slice(1));
-  return record(out, op, bias ? [input, weight, bias] : [input, weight], backward);
+  return record(out, op, bias ? [input, weight, bias] : [input, weight], (grad) =>
+    convGradients(g, grad, input, weight, bias, windows, input.requiresGrad),
+  );
 }
 
 /** The gradients of a convolution with respect to its input, weight and bias (`null` without a bias). */
@@ -518,10 +531,24 @@ function convolveBackward(
 ): [Tensor, Tensor, Tensor | null] {
   const g = convGeometry(op, dims, input, weight, bias, options);
   checkGrad(op, grad, input.ndim === dims + 2 ? g.outputShape : g.outputShape.slice(1));
-  const [dx, dw] = convBackward(g, grad.data, input.data, weight.data);
+  const [dx, dw, db] = convGradients(g, grad, input, weight, bias, convWindows(g, input.data), true);
+  return [dx!, dw, db];
+}
+
+/** Wraps {@link convBackward}'s arrays as the input, weight and bias gradients. */
+function convGradients(
+  g: ConvGeometry,
+  grad: Tensor,
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  windows: TypedArray,
+  needInput: boolean,
+): [Tensor | null, Tensor, Tensor | null] {
+  const [dx, dw] = convBackward(g, grad.data, windows, weight.data, needInput);
   const [n, channels] = g.outputShape as [number, number];
   return [
-    new Tensor(dx, input.shape),
+    dx === null ? null : new Tensor(dx, input.shape),
     new Tensor(dw, weight.shape),
     bias ? biasGrad(grad.data, n, channels, g.positions) : null,
   ];
@@ -537,9 +564,7 @@ function convolveBackward(
  * F.conv1d(randn([4, 3, 20]), randn([8, 3, 5]), null, { padding: 'same' }).shape  // [4, 8, 20]
  */
 export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvOptions): Tensor {
-  return convolve('conv1d', 1, input, weight, bias, options, (g) =>
-    conv1dBackward(g, input, weight, bias, options),
-  );
+  return convolve('conv1d', 1, input, weight, bias, options);
 }
 /** conv1d is conv2d with one spatial dim: the same rules, see {@link conv2dBackward}. */
 export function conv1dBackward(
@@ -565,9 +590,7 @@ export function conv1dBackward(
  * F.conv2d(x, randn([3, 1, 3, 3]), null, { groups: 3, padding: 'same' })         // depthwise, x with 3 channels
  */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvOptions): Tensor {
-  return convolve('conv2d', 2, input, weight, bias, options, (g) =>
-    conv2dBackward(g, input, weight, bias, options),
-  );
+  return convolve('conv2d', 2, input, weight, bias, options);
 }
 /**
  * The gradients `[dInput, dWeight, dBias]` of `conv2d` (same arguments, plus the upstream gradient of the
@@ -814,7 +837,7 @@ function correlatePlan(
  */
 export function correlate1d(input: Tensor, kernel: Tensor, options?: CorrelateOptions): Tensor {
   const { swapped, signal, taps, geometry } = correlatePlan(input, kernel, options);
-  const y = convForward(geometry, signal.data, taps.data);
+  const y = convForward(geometry, convWindows(geometry, signal.data), taps.data);
   const out = new Tensor(swapped ? reversed(y) : y, [y.length]);
   return record(out, 'correlate1d', [input, kernel], (g) => correlate1dBackward(g, input, kernel, options));
 }
@@ -834,10 +857,10 @@ export function correlate1dBackward(
   const [dSignal, dTaps] = convBackward(
     geometry,
     swapped ? reversed(grad.data) : grad.data,
-    signal.data,
+    convWindows(geometry, signal.data),
     taps.data,
   );
-  const gradients: [Tensor, Tensor] = [new Tensor(dSignal, signal.shape), new Tensor(dTaps, taps.shape)];
+  const gradients: [Tensor, Tensor] = [new Tensor(dSignal!, signal.shape), new Tensor(dTaps, taps.shape)];
   return swapped ? [gradients[1], gradients[0]] : gradients;
 }
 
