@@ -152,15 +152,86 @@ function binaryFunction(op: BinaryOp): (a: number, b: number) => number {
 
 const COMPARISONS: ReadonlySet<BinaryOp> = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
-/** Applies `op` to every element. */
+/**
+ * Applies `op` to every element. The hot functions get a loop of their own: a loop that calls a different
+ * function per op through one call site cannot be inlined by the JavaScript engine.
+ */
 export function unary(op: UnaryOp, x: TypedArray): TypedArray {
-  const f = unaryFunction(op);
   const out = typedArrayFor(dtypeOf(x), x.length);
-  for (let i = 0; i < x.length; i++) out[i] = f(x[i]!);
-  return out;
+  const n = x.length;
+  switch (op) {
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const v = x[i]!;
+        out[i] = v > 0 || v !== v ? v : 0;
+      }
+      return out;
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -x[i]!;
+      return out;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);
+      return out;
+    case 'log':
+      for (let i = 0; i < n; i++) out[i] = Math.log(x[i]!);
+      return out;
+    case 'sqrt':
+      for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!);
+      return out;
+    case 'abs':
+      for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!);
+      return out;
+    default: {
+      const f = unaryFunction(op);
+      for (let i = 0; i < n; i++) out[i] = f(x[i]!);
+      return out;
+    }
+  }
 }
 
-/** Broadcasting binary kernel. */
+/**
+ * `out[o + j] = op(a[ai + j·as], b[bi + j·bs])` for `j < n`: one row of a binary op, with a dedicated loop
+ * for the hot functions (see {@link unary}).
+ */
+function binaryRow(
+  op: BinaryOp,
+  out: TypedArray,
+  o: number,
+  a: TypedArray,
+  ai: number,
+  as: number,
+  b: TypedArray,
+  bi: number,
+  bs: number,
+  n: number,
+): void {
+  switch (op) {
+    case 'add':
+      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * as]! + b[bi + j * bs]!;
+      return;
+    case 'sub':
+      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * as]! - b[bi + j * bs]!;
+      return;
+    case 'mul':
+      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * as]! * b[bi + j * bs]!;
+      return;
+    case 'div':
+      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * as]! / b[bi + j * bs]!;
+      return;
+    case 'gt':
+      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * as]! > b[bi + j * bs]! ? 1 : 0;
+      return;
+    case 'eq':
+      for (let j = 0; j < n; j++) out[o + j] = a[ai + j * as]! === b[bi + j * bs]! ? 1 : 0;
+      return;
+    default: {
+      const f = binaryFunction(op);
+      for (let j = 0; j < n; j++) out[o + j] = f(a[ai + j * as]!, b[bi + j * bs]!);
+    }
+  }
+}
+
+/** Broadcasting binary kernel, row by row along the last axis. */
 export function binary(
   op: BinaryOp,
   a: TypedArray,
@@ -169,15 +240,11 @@ export function binary(
   bShape: Shape,
   outShape: Shape,
 ): TypedArray {
-  const f = binaryFunction(op);
   const out = typedArrayFor(COMPARISONS.has(op) ? 'int32' : dtypeOf(a), sizeOf(outShape));
-  if (shapesEqual(aShape, outShape) && shapesEqual(bShape, outShape)) {
-    for (let i = 0; i < out.length; i++) out[i] = f(a[i]!, b[i]!);
-    return out;
-  }
-  if (shapesEqual(aShape, outShape) && b.length === 1) {
-    const s = b[0]!;
-    for (let i = 0; i < out.length; i++) out[i] = f(a[i]!, s);
+  const aFull = shapesEqual(aShape, outShape);
+  const bFull = shapesEqual(bShape, outShape);
+  if ((aFull || a.length === 1) && (bFull || b.length === 1)) {
+    binaryRow(op, out, 0, a, 0, aFull ? 1 : 0, b, 0, bFull ? 1 : 0, out.length);
     return out;
   }
   const sa = broadcastStrides(aShape, outShape);
@@ -187,7 +254,8 @@ export function binary(
   const ib = sb[sb.length - 1] ?? 0;
   let o = 0;
   forEachRow(outShape, [sa, sb], ([oa, ob]) => {
-    for (let j = 0; j < inner; j++) out[o++] = f(a[oa! + j * ia]!, b[ob! + j * ib]!);
+    binaryRow(op, out, o, a, oa!, ia, b, ob!, ib, inner);
+    o += inner;
   });
   return out;
 }
