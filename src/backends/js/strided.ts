@@ -7,7 +7,7 @@ import type { TypedArray } from '../../dtype.js';
 import { dtypeOf, typedArrayFor } from '../../dtype.js';
 import type { Shape } from '../../shape.js';
 import { sizeOf, stridesOf } from '../../shape.js';
-import { forEachBlock } from './indexing.js';
+import { forEachBlock, forEachRow } from './indexing.js';
 
 /** Copies a strided view into a new contiguous array. */
 export function stridedCopy(x: TypedArray, view: StridedView): TypedArray {
@@ -158,7 +158,11 @@ export function padBackward(grad: TypedArray, spec: PadSpec): TypedArray {
   return out;
 }
 
-/** Walks `indexShape`, calling `visit(i, target)` with the flat index `i` into index/src and the flat index into the other array. */
+/**
+ * Walks `indexShape` row by row: `visit(i, other)` for every flat index `i` into `index` (and `src`/the
+ * output), with `other` the flat index into the array of `otherShape` it addresses — the same position,
+ * with axis `dim` replaced by `index[i]`.
+ */
 function forEachIndexed(
   indexShape: Shape,
   otherShape: Shape,
@@ -166,19 +170,16 @@ function forEachIndexed(
   index: Int32Array,
   visit: (i: number, other: number) => void,
 ): void {
-  const otherStrides = stridesOf(otherShape);
+  const strides = stridesOf(otherShape);
+  const walk = strides.map((s, d) => (d === dim ? 0 : s));
   const n = indexShape.length;
-  const counter = new Array<number>(n).fill(0);
-  const total = sizeOf(indexShape);
-  for (let i = 0; i < total; i++) {
-    let other = 0;
-    for (let d = 0; d < n; d++) other += (d === dim ? index[i]! : counter[d]!) * otherStrides[d]!;
-    visit(i, other);
-    for (let d = n - 1; d >= 0; d--) {
-      if (++counter[d]! < indexShape[d]!) break;
-      counter[d] = 0;
-    }
-  }
+  const inner = n === 0 ? 1 : indexShape[n - 1]!;
+  const innerStride = walk[n - 1] ?? 0;
+  const dimStride = strides[dim] ?? 0;
+  let i = 0;
+  forEachRow(indexShape, [walk], ([base]) => {
+    for (let j = 0; j < inner; j++, i++) visit(i, base! + j * innerStride + index[i]! * dimStride);
+  });
 }
 
 /** `out[i…] = x[i… with axis dim replaced by index[i…]]`. */
