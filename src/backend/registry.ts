@@ -5,8 +5,12 @@
 import { BackendError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from '../backends/js/index.js';
+import { wasmBackend } from '../backends/wasm/index.js';
 
-const backends = new Map<string, Backend>([[jsBackend.name, jsBackend]]);
+const backends = new Map<string, Backend>([
+  [jsBackend.name, jsBackend],
+  [wasmBackend.name, wasmBackend],
+]);
 let active: Backend = jsBackend;
 
 /** Makes a backend available to `setBackend` under its name. */

@@ -1,0 +1,164 @@
+/**
+ * The wasm backend's gemm against the js backend's on random products: sizes that are and are not multiples
+ * of the 4 × 8 register tile, of the 8-column B slivers and of the k blocks (256 steps) and n blocks (512
+ * columns), k = 0, empty results, batches with shared (stride 0) operands, every transA/transB combination,
+ * and the dtypes that are delegated to the js gemm.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { GemmSpec } from '../src/backend/backend.js';
+import { gemm as jsGemm } from '../src/backends/js/gemm.js';
+import { wasmBackend } from '../src/backends/wasm/index.js';
+import { jsBackend } from '../src/backends/js/index.js';
+import { getBackend, listBackends } from '../src/index.js';
+import type { TypedArray } from '../src/index.js';
+import { assertAllClose } from './helpers/close.js';
+
+/** Deterministic values in [-1, 1) from a linear congruential generator. */
+function randomValues(length: number, seed: number): number[] {
+  let state = seed >>> 0 || 1;
+  return Array.from({ length }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 31 - 1;
+  });
+}
+
+interface Case {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  /** Operands shared by the whole batch (batch stride 0). */
+  sharedA?: boolean;
+  sharedB?: boolean;
+}
+
+function specFor(
+  c: Case,
+  transA: boolean,
+  transB: boolean,
+  make: (values: number[]) => TypedArray,
+): GemmSpec {
+  const aMatrices = c.sharedA ? 1 : c.batch;
+  const bMatrices = c.sharedB ? 1 : c.batch;
+  return {
+    a: make(randomValues(aMatrices * c.m * c.k, 7 * c.m + c.k)),
+    b: make(randomValues(bMatrices * c.k * c.n, 11 * c.n + c.k)),
+    batch: c.batch,
+    m: c.m,
+    k: c.k,
+    n: c.n,
+    transA,
+    transB,
+    aBatchStride: c.sharedA ? 0 : c.m * c.k,
+    bBatchStride: c.sharedB ? 0 : c.k * c.n,
+  };
+}
+
+/** |C| ≤ Σ_p |A(i, p)| |B(p, j)| ≤ k for values in [-1, 1): float32 sums of k products stay within ~k·2⁻²⁰. */
+function toleranceFor(k: number): { rtol: number; atol: number } {
+  return { rtol: 1e-5, atol: 1e-6 * Math.max(1, k) };
+}
+
+const cases: Case[] = [
+  { batch: 1, m: 1, k: 1, n: 1 },
+  { batch: 1, m: 4, k: 3, n: 8 },
+  { batch: 1, m: 3, k: 5, n: 7 },
+  { batch: 1, m: 13, k: 17, n: 19 },
+  { batch: 1, m: 9, k: 300, n: 10 },
+  { batch: 1, m: 6, k: 600, n: 24 },
+  { batch: 1, m: 5, k: 20, n: 530 },
+  { batch: 1, m: 33, k: 1, n: 65 },
+  { batch: 3, m: 5, k: 6, n: 9 },
+  { batch: 4, m: 7, k: 5, n: 11, sharedB: true },
+  { batch: 3, m: 6, k: 9, n: 4, sharedA: true },
+  { batch: 2, m: 4, k: 8, n: 8, sharedA: true, sharedB: true },
+];
+
+const name = (c: Case, transA: boolean, transB: boolean): string =>
+  `batch ${c.batch}${c.sharedA ? ' (A shared)' : ''}${c.sharedB ? ' (B shared)' : ''}, ` +
+  `${c.m}×${c.k}×${c.n}${transA ? ', transA' : ''}${transB ? ', transB' : ''}`;
+
+void describe('wasm gemm matches the js gemm (float32)', () => {
+  for (const c of cases) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        void it(name(c, transA, transB), () => {
+          const spec = specFor(c, transA, transB, (v) => Float32Array.from(v));
+          const actual = wasmBackend.gemm(spec);
+          assert.ok(actual instanceof Float32Array);
+          assertAllClose(actual, jsGemm(spec), toleranceFor(c.k));
+        });
+      }
+    }
+  }
+
+  void it('returns zeros for k = 0 and an empty array for an empty result', () => {
+    for (const transA of [false, true]) {
+      const zeroK = specFor({ batch: 2, m: 3, k: 0, n: 5 }, transA, !transA, (v) => Float32Array.from(v));
+      assert.deepEqual(wasmBackend.gemm(zeroK), new Float32Array(30));
+    }
+    for (const c of [
+      { batch: 0, m: 3, k: 4, n: 5 },
+      { batch: 2, m: 0, k: 4, n: 5 },
+      { batch: 2, m: 3, k: 4, n: 0 },
+    ]) {
+      assert.deepEqual(
+        wasmBackend.gemm(specFor(c, false, false, (v) => Float32Array.from(v))),
+        new Float32Array(0),
+      );
+    }
+  });
+
+  void it('reads only the operands, and returns a fresh array each call', () => {
+    const spec = specFor({ batch: 2, m: 5, k: 6, n: 7 }, true, false, (v) => Float32Array.from(v));
+    const a = spec.a.slice();
+    const b = spec.b.slice();
+    const first = wasmBackend.gemm(spec);
+    const second = wasmBackend.gemm(spec);
+    assert.notEqual(first, second);
+    assert.deepEqual(first, second);
+    assert.deepEqual(spec.a, a);
+    assert.deepEqual(spec.b, b);
+  });
+
+  void it('sums the same k steps after a larger product grew the scratch memory', () => {
+    const small = specFor({ batch: 1, m: 9, k: 7, n: 13 }, false, true, (v) => Float32Array.from(v));
+    const before = wasmBackend.gemm(small);
+    wasmBackend.gemm(
+      specFor({ batch: 2, m: 300, k: 400, n: 200 }, false, false, (v) => Float32Array.from(v)),
+    );
+    assert.deepEqual(wasmBackend.gemm(small), before);
+  });
+});
+
+void describe('wasm gemm delegates other dtypes to the js gemm', () => {
+  for (const [dtype, make] of [
+    ['float64', (v: number[]) => Float64Array.from(v)],
+    ['int32', (v: number[]) => Int32Array.from(v, (x) => Math.round(10 * x))],
+  ] as const) {
+    void it(dtype, () => {
+      const spec = specFor({ batch: 2, m: 5, k: 9, n: 6, sharedB: true }, true, false, make);
+      const actual = wasmBackend.gemm(spec);
+      assert.equal(actual.constructor, make([]).constructor);
+      assert.deepEqual(actual, jsGemm(spec));
+    });
+  }
+});
+
+void describe('the wasm backend', () => {
+  void it('is registered beside js, which stays the default', () => {
+    assert.ok(listBackends().includes('wasm'));
+    assert.equal(getBackend(), 'js');
+  });
+
+  void it('is the js backend apart from its name and gemm', () => {
+    assert.equal(wasmBackend.name, 'wasm');
+    const wasmEntries = new Map<string, unknown>(Object.entries(wasmBackend));
+    assert.deepEqual([...wasmEntries.keys()].sort(), Object.keys(jsBackend).sort());
+    for (const [key, value] of Object.entries(jsBackend)) {
+      const replaced = key === 'name' || key === 'gemm';
+      assert.equal(wasmEntries.get(key) === value, !replaced, key);
+    }
+  });
+});
