@@ -69,3 +69,4 @@ export * as optim from './optim/index.js';
 export * as data from './data/index.js';
 export * as nn from './nn/index.js';
 export * as metrics from './metrics/index.js';
+export * as models from './models/index.js';
