@@ -10,3 +10,10 @@ export type { SaveFileOptions } from './files.js';
 export * from './data/index.js';
 export * from './download/index.js';
 export * from './report/index.js';
+export {
+  saveCheckpointFile,
+  loadCheckpointFile,
+  saveTrainingStateFile,
+  loadTrainingStateFile,
+  trainingStatePath,
+} from './checkpoint-files.js';
