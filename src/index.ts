@@ -71,3 +71,4 @@ export * as nn from './nn/index.js';
 export * as metrics from './metrics/index.js';
 export * as models from './models/index.js';
 export * as checkpoint from './checkpoint/index.js';
+export * as train from './train/index.js';
