@@ -1,0 +1,99 @@
+/**
+ * What several commands share: choosing the backend, resolving `--model` to an architecture, loading a
+ * checkpoint for a command, and writing a text file atomically.
+ */
+import { randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { listBackends, setBackend } from '../backend/registry.js';
+import type { Checkpoint } from '../checkpoint/model.js';
+import { ConvnetError } from '../errors.js';
+import type { Architecture } from '../models/architecture.js';
+import { parseArchitecture } from '../models/architecture.js';
+import { MODEL_NAMES, isModelName, namedArchitecture } from '../models/named.js';
+import { loadCheckpointFile } from '../node/checkpoint-files.js';
+import { describeFsError, isFile } from '../node/data/files.js';
+import { CliError } from './io.js';
+
+/** Switches to the backend `name`, or fails naming `--backend` and the backends there are. */
+export function useBackend(name: string): void {
+  if (!listBackends().includes(name)) {
+    throw new CliError('--backend', `unknown backend "${name}" (available: ${listBackends().join(', ')})`);
+  }
+  setBackend(name);
+}
+
+/** What `--model` names: its label for output, and its architecture for a number of classes. */
+export interface ModelChoice {
+  /** The built-in name, or the file's architecture name (else its file name). */
+  readonly label: string;
+  /** The architecture, with `numClasses` outputs for a built-in one (a file fixes its own). */
+  architecture(numClasses: number): Architecture;
+}
+
+/**
+ * Resolves `--model`: a built-in name (sized for the number of classes when asked), or the JSON file at
+ * that path, read and checked field by field now, so a bad value fails before any data is loaded.
+ */
+export function resolveModel(model: string): ModelChoice {
+  if (isModelName(model)) return { label: model, architecture: (n) => namedArchitecture(model, n) };
+  if (!isFile(model)) {
+    throw new CliError(
+      '--model',
+      `unknown model "${model}": expected ${MODEL_NAMES.join(', ')}, or the path of an architecture JSON file`,
+    );
+  }
+  let text: string;
+  try {
+    text = readFileSync(model, 'utf8');
+  } catch (error) {
+    throw new CliError('--model', `${model}: ${describeFsError(error)}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(
+      '--model',
+      `${model}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  try {
+    const architecture = parseArchitecture(json);
+    return { label: architecture.name ?? basename(model), architecture: () => architecture };
+  } catch (error) {
+    if (error instanceof ConvnetError) throw new CliError('--model', `${model}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The checkpoint at `path` for the argument `argument`, every failure a one-line {@link CliError}. */
+export function readCheckpoint(path: string, argument: string): Checkpoint {
+  try {
+    return loadCheckpointFile(path);
+  } catch (error) {
+    if (error instanceof ConvnetError) throw new CliError(argument, error.message);
+    throw error;
+  }
+}
+
+/**
+ * Writes `text` to `path` through a temporary file in the same folder that is flushed and renamed over
+ * `path`, so no reader ever sees a partial file.
+ */
+export function writeTextFile(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temporary, 'wx');
+    writeFileSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, path);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw new CliError('--out', `cannot write ${path}: ${describeFsError(error)}`);
+  }
+}

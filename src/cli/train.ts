@@ -1,0 +1,553 @@
+/**
+ * `convnet train`: trains a classifier on a dataset (by default the bench CNN on the shipped Fashion-MNIST
+ * subset), printing each epoch's train and test loss and accuracy, and writes beside the checkpoint
+ * (`--out`) its training state (for `--resume`), `metrics.json` and the learning curves as SVG and PNG.
+ *
+ * The checkpoint and training state are saved after every epoch, so an interrupted run resumes from its
+ * last finished epoch. A run is deterministic: the same seed, data and backend give byte-identical
+ * checkpoints, and resuming gives exactly what an uninterrupted run gives.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { getBackend } from '../backend/registry.js';
+import type { CheckpointInfo } from '../checkpoint/model.js';
+import type { JsonObject, TrainingState } from '../checkpoint/training-state.js';
+import type { LabelledImages } from '../data/dataset.js';
+import { TensorDataset } from '../data/dataset.js';
+import { DataLoader } from '../data/loader.js';
+import { normalize } from '../data/transforms.js';
+import { ConvnetError } from '../errors.js';
+import { confusionMatrix } from '../metrics/classification.js';
+import { formatConfusionMatrix } from '../metrics/format.js';
+import { classificationReport } from '../metrics/report.js';
+import { buildModel } from '../models/architecture.js';
+import type { Sequential } from '../nn/sequential.js';
+import { groupDigits } from '../nn/format.js';
+import { FASHION_MNIST_SUBSET_DIR } from '../node/data/idx.js';
+import {
+  loadTrainingStateFile,
+  saveCheckpointFile,
+  saveTrainingStateFile,
+  trainingStatePath,
+} from '../node/checkpoint-files.js';
+import type { EpochRecord } from '../node/report/history.js';
+import { writeTrainingReport } from '../node/report/write.js';
+import { Generator, defaultGenerator, manualSeed } from '../random.js';
+import type { EvaluationResult } from '../train/loop.js';
+import { evaluate, trainEpoch } from '../train/loop.js';
+import type { OptimizerName, ScheduleName } from '../train/setup.js';
+import {
+  DEFAULT_LR,
+  DEFAULT_MOMENTUM,
+  OPTIMIZER_NAMES,
+  SCHEDULE_NAMES,
+  createOptimizer,
+  createScheduler,
+} from '../train/setup.js';
+import { channelStatistics } from '../train/statistics.js';
+import type { LoadedData } from './datasets.js';
+import { loadData } from './datasets.js';
+import type { CliIo } from './io.js';
+import { CliError, println } from './io.js';
+import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from './options.js';
+import { passProgress, percent } from './progress.js';
+import type { ModelChoice } from './shared.js';
+import { readCheckpoint, resolveModel, useBackend, writeTextFile } from './shared.js';
+
+/** Epochs of a run without `--epochs`: enough for the bench CNN to pass 80% on the shipped subset. */
+export const DEFAULT_EPOCHS = 2;
+
+/** The checkpoint a run writes without `--out`. */
+export const DEFAULT_OUT = join('convnet-run', 'model.safetensors');
+
+/** Samples per batch when evaluating: larger than training batches, as no gradients are kept. */
+const EVAL_BATCH_SIZE = 256;
+
+/** The options of `convnet train`, as parsed (absent when not given). */
+export interface TrainOptions {
+  data?: string;
+  model?: string;
+  epochs?: number;
+  batchSize?: number;
+  optimizer?: OptimizerName;
+  lr?: number;
+  momentum?: number;
+  weightDecay?: number;
+  schedule?: ScheduleName;
+  seed?: number;
+  backend?: string;
+  out?: string;
+  resume?: string;
+  limitTrain?: number;
+  limitTest?: number;
+}
+
+/** The settings of a run: what decides its result, kept in the training state so `--resume` reuses them. */
+interface RunSettings {
+  model: string;
+  data: string;
+  optimizer: OptimizerName;
+  lr: number;
+  /** `null` for optimizers without momentum. */
+  momentum: number | null;
+  weightDecay: number;
+  schedule: ScheduleName;
+  epochs: number;
+  batchSize: number;
+  seed: number;
+  backend: string;
+  limitTrain: number | null;
+  limitTest: number | null;
+}
+
+/** Settings a resumed run must keep, with the option that sets each. */
+const FIXED_ON_RESUME = {
+  model: '--model',
+  optimizer: '--optimizer',
+  lr: '--lr',
+  momentum: '--momentum',
+  weightDecay: '--weight-decay',
+  schedule: '--schedule',
+  batchSize: '--batch-size',
+  seed: '--seed',
+  limitTrain: '--limit-train',
+  limitTest: '--limit-test',
+} as const satisfies Partial<Record<keyof RunSettings, string>>;
+
+/** What the training state's `info` holds. */
+interface RunInfo {
+  settings: RunSettings;
+  history: EpochRecord[];
+  stepLosses: number[][];
+}
+
+/** Adds `convnet train` to `program`. */
+export function registerTrain(program: Command, io: CliIo): void {
+  program
+    .command('train')
+    .description(
+      'train a classifier; with no options, the bench CNN on the shipped Fashion-MNIST subset (at least 80% test accuracy)',
+    )
+    .option(
+      '--data <path>',
+      'dataset: IDX, CIFAR-10 or image folder, or an MNIST CSV pair (default: the shipped subset)',
+    )
+    .option(
+      '--model <name|file>',
+      'bench-cnn, lenet5, seed-cnn, or an architecture JSON file (default: bench-cnn)',
+    )
+    .option('--epochs <n>', `total epochs (default: ${DEFAULT_EPOCHS})`, positiveInteger)
+    .option('--batch-size <n>', 'samples per training batch (default: 64)', positiveInteger)
+    .addOption(new Option('--optimizer <name>', 'optimizer (default: sgd)').choices(OPTIMIZER_NAMES))
+    .option(
+      '--lr <x>',
+      'learning rate (default: 0.05 for sgd, 0.001 for adam/adamw, 0.01 otherwise)',
+      positiveNumber,
+    )
+    .option('--momentum <x>', 'momentum of sgd (default 0.9) or rmsprop (default 0)', nonNegativeNumber)
+    .option('--weight-decay <x>', 'weight decay (default: 0, 0.01 for adamw)', nonNegativeNumber)
+    .addOption(
+      new Option('--schedule <name>', 'learning-rate schedule (default: none)').choices(SCHEDULE_NAMES),
+    )
+    .option('--seed <n>', 'random seed (default: 0)', nonNegativeInteger)
+    .option('--backend <name>', 'compute backend (default: js)')
+    .option('--out <file>', `checkpoint to write; other outputs go beside it (default: ${DEFAULT_OUT})`)
+    .option('--resume <file>', 'continue the run that wrote this checkpoint, up to --epochs')
+    .option('--limit-train <n>', 'use only the first n training samples', positiveInteger)
+    .option('--limit-test <n>', 'use only the first n test samples', positiveInteger)
+    .action(async (options: TrainOptions) => {
+      await trainCommand(options, io);
+    });
+}
+
+/**
+ * Runs `convnet train` with parsed `options`, writing to `io`.
+ *
+ * @throws {CliError} (or a library error) with a one-line message when an option or file is unusable;
+ * nothing is written before the options, data and model have been checked
+ */
+export async function trainCommand(options: TrainOptions, io: CliIo): Promise<void> {
+  const resumed = options.resume === undefined ? null : readResume(options.resume);
+  const settings = resolveSettings(options, resumed?.info.settings ?? null, resumed?.state.epoch ?? 0);
+  useBackend(settings.backend);
+  const choice = resumed === null ? resolveModel(settings.model) : null;
+  const out = options.out ?? options.resume ?? DEFAULT_OUT;
+  checkOutput(out);
+  const data = loadData(settings.data, {
+    limitTrain: settings.limitTrain ?? undefined,
+    limitTest: settings.limitTest ?? undefined,
+  });
+  const train = data.train!;
+
+  let model: Sequential;
+  let info: CheckpointInfo;
+  if (resumed === null) {
+    manualSeed(settings.seed);
+    ({ model, info } = freshModel(choice!, data, train));
+  } else {
+    ({ model } = resumed.checkpoint);
+    info = resumed.checkpoint;
+    checkDataFits(data, info, options.resume!);
+  }
+  const loaderGenerator = new Generator(defaultGenerator.nextUint32());
+  const standardise = normalize(info.preprocessing.mean, info.preprocessing.std);
+  const trainLoader = new DataLoader(new TensorDataset(standardise(train.images), train.labels), {
+    batchSize: settings.batchSize,
+    shuffle: true,
+    generator: loaderGenerator,
+  });
+  const testLoader = new DataLoader(new TensorDataset(standardise(data.test.images), data.test.labels), {
+    batchSize: EVAL_BATCH_SIZE,
+  });
+  const optimizer = createOptimizer(settings.optimizer, model.parameters(), {
+    lr: settings.lr,
+    momentum: settings.momentum ?? undefined,
+    weightDecay: settings.weightDecay,
+  });
+  const { scheduler, stepEvery } = createScheduler(settings.schedule, optimizer, {
+    epochs: settings.epochs,
+    stepsPerEpoch: trainLoader.length,
+  });
+  const run: RunInfo = { settings, history: [], stepLosses: [] };
+  if (resumed !== null) {
+    restore(resumed.state, optimizer, scheduler, loaderGenerator, options.resume!);
+    run.history.push(...resumed.info.history);
+    run.stepLosses.push(...resumed.info.stepLosses);
+  }
+
+  const modelName = choice?.label ?? info.architecture.name ?? settings.model;
+  const parameters = model.parameters().reduce((n, p) => n + p.size, 0);
+  println(
+    io.stdout,
+    `${resumed === null ? 'training' : `resuming after epoch ${resumed.state.epoch}:`} ${modelName} (${groupDigits(parameters)} parameters) on ${groupDigits(train.labels.size)} images ${info.inputShape.join('×')} in ${info.classes.length} classes, testing on ${groupDigits(data.test.labels.size)}`,
+  );
+  println(io.stdout, describeSettings(settings));
+
+  const trainState = trainingStatePath(out);
+  let last: EvaluationResult | null = null;
+  let speeds = { train: 0, test: 0 };
+  for (let epoch = (resumed?.state.epoch ?? 0) + 1; epoch <= settings.epochs; epoch++) {
+    const label = `epoch ${epoch}/${settings.epochs}`;
+    const started = performance.now();
+    const trainBar = passProgress(io, label, train.labels.size);
+    const fit = trainEpoch(model, trainLoader, optimizer, {
+      batchScheduler: stepEvery === 'batch' ? (scheduler ?? undefined) : undefined,
+      onBatch: (p) => {
+        trainBar.update(p);
+      },
+    });
+    trainBar.stop();
+    const trained = performance.now();
+    const lr = optimizer.paramGroups[0]!.lr;
+    if (stepEvery === 'epoch') scheduler?.step();
+    const testBar = passProgress(io, `${label} test`, data.test.labels.size);
+    last = evaluate(model, testLoader, {
+      onBatch: (p) => {
+        testBar.update(p);
+      },
+    });
+    testBar.stop();
+    const finished = performance.now();
+    speeds = {
+      train: fit.samples / ((trained - started) / 1000),
+      test: last.samples / ((finished - trained) / 1000),
+    };
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: fit.loss,
+      trainAccuracy: fit.accuracy,
+      testLoss: last.loss,
+      testAccuracy: last.accuracy,
+      lr,
+      seconds: round((finished - started) / 1000, 3),
+    };
+    run.history.push(record);
+    run.stepLosses.push([...fit.stepLosses]);
+    println(
+      io.stdout,
+      `${label}  train loss ${fit.loss.toFixed(4)} acc ${percent(fit.accuracy)}  test loss ${last.loss.toFixed(4)} acc ${percent(last.accuracy)}  lr ${Number(lr.toPrecision(3))}  ${Math.round(speeds.train)} img/s  ${record.seconds.toFixed(1)} s`,
+    );
+    makeFolder(dirname(out));
+    saveCheckpointFile(out, model, info);
+    saveTrainingStateFile(trainState, {
+      epoch,
+      optimizer: optimizer.stateDict(),
+      scheduler: scheduler?.stateDict() ?? null,
+      rng: { global: defaultGenerator.getState(), loader: loaderGenerator.getState() },
+      info: run as unknown as JsonObject,
+    });
+  }
+  if (last === null) throw new CliError('--epochs', 'no epoch was run');
+
+  const confusion = confusionMatrix(last.predictions, last.targets, info.classes.length);
+  const report = classificationReport(confusion);
+  const dir = dirname(out);
+  const stem = basename(out).replace(/\.safetensors$/, '');
+  const metricsPath = join(dir, 'metrics.json');
+  writeTextFile(
+    metricsPath,
+    `${JSON.stringify(
+      {
+        model: modelName,
+        settings,
+        classes: info.classes,
+        parameters,
+        checkpoint: basename(out),
+        epochs: run.history,
+        imagesPerSecond: { train: Math.round(speeds.train), test: Math.round(speeds.test) },
+        test: {
+          loss: last.loss,
+          accuracy: last.accuracy,
+          perClass: report.perClass.map((scores, c) => ({ class: info.classes[c], ...scores })),
+          confusionMatrix: confusion.toArray(),
+        },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  const curves = await writeTrainingReport(dir, stem, run.history, {
+    title: `${modelName} on ${basename(settings.data)}`,
+    stepLosses: run.stepLosses,
+  });
+  println(io.stdout);
+  println(
+    io.stdout,
+    `test accuracy ${percent(last.accuracy)} (loss ${last.loss.toFixed(4)}); confusion matrix:`,
+  );
+  println(io.stdout, formatConfusionMatrix(confusion, info.classes));
+  println(io.stdout);
+  println(io.stdout, `wrote ${[out, trainState, metricsPath, curves.svg, curves.png].join(', ')}`);
+}
+
+interface Resumed {
+  checkpoint: ReturnType<typeof readCheckpoint>;
+  state: TrainingState;
+  info: RunInfo;
+}
+
+/** The checkpoint at `path` and the training state beside it, checked enough to resume from. */
+function readResume(path: string): Resumed {
+  const checkpoint = readCheckpoint(path, '--resume');
+  const statePath = trainingStatePath(path);
+  let state: TrainingState;
+  try {
+    state = loadTrainingStateFile(statePath);
+  } catch (error) {
+    if (error instanceof ConvnetError) {
+      throw new CliError(
+        '--resume',
+        `cannot resume without the training state beside the checkpoint: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+  const info = state.info as unknown as Partial<RunInfo>;
+  const settings = info.settings as Partial<RunSettings> | undefined;
+  if (
+    settings === undefined ||
+    typeof settings !== 'object' ||
+    !Array.isArray(info.history) ||
+    !Array.isArray(info.stepLosses) ||
+    info.history.length !== state.epoch ||
+    !isOptimizerSetting(settings.optimizer) ||
+    !(SCHEDULE_NAMES as readonly unknown[]).includes(settings.schedule) ||
+    typeof settings.data !== 'string' ||
+    typeof settings.model !== 'string'
+  ) {
+    throw new CliError('--resume', `${statePath}: its "info" does not describe a convnet train run`);
+  }
+  return { checkpoint, state, info: info as RunInfo };
+}
+
+function isOptimizerSetting(value: unknown): value is OptimizerName {
+  return (OPTIMIZER_NAMES as readonly unknown[]).includes(value);
+}
+
+/**
+ * The run's settings: the options given, else (when resuming) the resumed run's, else the defaults. A
+ * resumed run keeps everything that shapes its result; giving such an option with another value fails.
+ */
+function resolveSettings(options: TrainOptions, saved: RunSettings | null, epochsDone: number): RunSettings {
+  if (saved === null) {
+    const optimizer = options.optimizer ?? 'sgd';
+    const defaultMomentum = DEFAULT_MOMENTUM[optimizer];
+    if (options.momentum !== undefined && defaultMomentum === undefined) {
+      throw new CliError('--momentum', `${optimizer} has no momentum (only sgd and rmsprop do)`);
+    }
+    return {
+      model: options.model ?? 'bench-cnn',
+      data: resolve(options.data ?? FASHION_MNIST_SUBSET_DIR),
+      optimizer,
+      lr: options.lr ?? DEFAULT_LR[optimizer],
+      momentum: options.momentum ?? defaultMomentum ?? null,
+      weightDecay: options.weightDecay ?? (optimizer === 'adamw' ? 0.01 : 0),
+      schedule: options.schedule ?? 'none',
+      epochs: options.epochs ?? DEFAULT_EPOCHS,
+      batchSize: options.batchSize ?? 64,
+      seed: options.seed ?? 0,
+      backend: options.backend ?? getBackend(),
+      limitTrain: options.limitTrain ?? null,
+      limitTest: options.limitTest ?? null,
+    };
+  }
+  for (const [key, flag] of Object.entries(FIXED_ON_RESUME) as [keyof typeof FIXED_ON_RESUME, string][]) {
+    const given = options[key];
+    if (given !== undefined && given !== saved[key]) {
+      throw new CliError(
+        flag,
+        `the resumed run used ${JSON.stringify(saved[key])}; leave ${flag} out to continue it as it was`,
+      );
+    }
+  }
+  const epochs = options.epochs ?? saved.epochs;
+  if (epochs <= epochsDone) {
+    throw new CliError(
+      '--epochs',
+      `the resumed run has done ${epochsDone} epochs already; ask for more than that`,
+    );
+  }
+  if (epochs !== saved.epochs && (saved.schedule === 'cosine' || saved.schedule === 'onecycle')) {
+    throw new CliError(
+      '--epochs',
+      `the ${saved.schedule} schedule of the resumed run was laid out over ${saved.epochs} epochs; it cannot be stretched to ${epochs}`,
+    );
+  }
+  return {
+    ...saved,
+    epochs,
+    data: options.data === undefined ? saved.data : resolve(options.data),
+    backend: options.backend ?? saved.backend,
+  };
+}
+
+/** A new model for `data`, its weights drawn from the (already seeded) global generator. */
+function freshModel(
+  choice: ModelChoice,
+  data: LoadedData,
+  train: LabelledImages,
+): { model: Sequential; info: CheckpointInfo } {
+  const model = choice.label;
+  let built;
+  try {
+    built = buildModel(choice.architecture(data.classes.length), data.inputShape);
+  } catch (error) {
+    if (error instanceof ConvnetError) {
+      throw new CliError(
+        '--model',
+        `${model} does not fit images ${data.inputShape.join('×')}: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+  const outputs = built.outputShape;
+  if (outputs.length !== 1 || outputs[0] !== data.classes.length) {
+    throw new CliError(
+      '--model',
+      `${model} outputs shape [${outputs.join(', ')}] per image, but the data has ${data.classes.length} classes (expected [${data.classes.length}])`,
+    );
+  }
+  const { mean, std } = channelStatistics(train.images);
+  return {
+    model: built.model,
+    info: {
+      architecture: built.architecture,
+      classes: data.classes,
+      inputShape: data.inputShape,
+      preprocessing: { mean, std },
+    },
+  };
+}
+
+/** Throws unless the data's images and labels fit the resumed checkpoint's model. */
+function checkDataFits(data: LoadedData, info: CheckpointInfo, checkpoint: string): void {
+  if (data.inputShape.join('×') !== info.inputShape.join('×')) {
+    throw new CliError(
+      '--data',
+      `its images are ${data.inputShape.join('×')} but the model of ${checkpoint} takes ${info.inputShape.join('×')}`,
+    );
+  }
+  if (data.classes.length !== info.classes.length) {
+    throw new CliError(
+      '--data',
+      `it has ${data.classes.length} classes but the model of ${checkpoint} has ${info.classes.length}`,
+    );
+  }
+}
+
+/** Restores the optimizer, scheduler and generators from a training state. */
+function restore(
+  state: TrainingState,
+  optimizer: ReturnType<typeof createOptimizer>,
+  scheduler: ReturnType<typeof createScheduler>['scheduler'],
+  loader: Generator,
+  path: string,
+): void {
+  try {
+    optimizer.loadStateDict(state.optimizer);
+    if ((scheduler === null) !== (state.scheduler === null)) {
+      throw new CliError(
+        '--resume',
+        `${trainingStatePath(path)}: its scheduler state does not match the run's schedule`,
+      );
+    }
+    if (scheduler !== null) (scheduler as { loadStateDict(s: unknown): void }).loadStateDict(state.scheduler);
+    const { global, loader: loaderState } = state.rng;
+    if (global === undefined || loaderState === undefined) {
+      throw new CliError('--resume', `${trainingStatePath(path)}: it lacks the random generators' states`);
+    }
+    defaultGenerator.setState(global);
+    loader.setState(loaderState);
+  } catch (error) {
+    if (error instanceof ConvnetError)
+      throw new CliError('--resume', `${trainingStatePath(path)}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Fails early if the checkpoint cannot be written where `--out` says. */
+function checkOutput(out: string): void {
+  const stat = (path: string): ReturnType<typeof statSync> | undefined => {
+    try {
+      return statSync(path);
+    } catch {
+      return undefined;
+    }
+  };
+  if (stat(out)?.isDirectory() === true) throw new CliError('--out', `${out} is a folder; give a file name`);
+  let dir = dirname(resolve(out));
+  while (stat(dir) === undefined && dirname(dir) !== dir) dir = dirname(dir);
+  if (stat(dir)?.isDirectory() !== true) throw new CliError('--out', `${dir} is not a folder`);
+}
+
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new CliError(
+      '--out',
+      `cannot create ${dir}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function describeSettings(s: RunSettings): string {
+  const parts = [
+    `${s.optimizer} lr ${s.lr}`,
+    s.momentum === null ? '' : `momentum ${s.momentum}`,
+    s.weightDecay === 0 ? '' : `weight decay ${s.weightDecay}`,
+    s.schedule === 'none' ? '' : `${s.schedule} schedule`,
+    `batch ${s.batchSize}`,
+    `${s.epochs} epoch${s.epochs === 1 ? '' : 's'}`,
+    `seed ${s.seed}`,
+    `backend ${s.backend}`,
+  ];
+  return parts.filter((p) => p !== '').join(', ');
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
