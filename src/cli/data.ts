@@ -40,7 +40,6 @@ export async function downloadCommand(name: string, options: DownloadOptions, io
       ? new SingleBar({
           stream: io.stderr as NodeJS.WritableStream,
           format: '{file} {bar} {percentage}% | {value}/{total} bytes',
-          hideCursor: true,
           clearOnComplete: true,
         })
       : null;

@@ -24,7 +24,6 @@ export function passProgress(io: CliIo, label: string, samples: number): PassPro
     stream: io.stderr as NodeJS.WritableStream,
     format: `${label} {bar} {percentage}% | {value}/{total} | loss {loss} | acc {accuracy} | {speed} img/s | ETA {eta_formatted}`,
     barsize: 24,
-    hideCursor: true,
     clearOnComplete: true,
     etaBuffer: 50,
   });
