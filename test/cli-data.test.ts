@@ -6,7 +6,7 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
@@ -145,4 +145,15 @@ void describe('--data layouts', () => {
     const limited = loadData(root, { limitTrain: 2, limitTest: 1 });
     assert.deepEqual([limited.train!.labels.size, limited.test.labels.size], [2, 1]);
   });
+
+  const debian = '/usr/share/datasets/fashion-mnist';
+  void it(
+    "Debian's Fashion-MNIST folder, named with Fashion-MNIST's classes",
+    { skip: !existsSync(debian) },
+    () => {
+      const loaded = loadData(debian, { limitTest: 5 });
+      assert.deepEqual(loaded.classes, [...data.FASHION_MNIST_CLASSES]);
+      assert.deepEqual([loaded.train!.labels.size, loaded.test.labels.size], [60000, 5]);
+    },
+  );
 });
