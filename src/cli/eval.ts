@@ -18,7 +18,7 @@ import type { CliIo } from './io.js';
 import { CliError, println } from './io.js';
 import { positiveInteger } from './options.js';
 import { passProgress, percent } from './progress.js';
-import { readCheckpoint, useBackend } from './shared.js';
+import { DEFAULT_BACKEND, readCheckpoint, useBackend } from './shared.js';
 
 /** The options of `convnet eval`, as parsed. */
 export interface EvalOptions {
@@ -39,7 +39,7 @@ export function registerEval(program: Command, io: CliIo): void {
     .option('--data <path>', 'dataset whose test split to use (default: the shipped subset)')
     .option('--batch-size <n>', 'samples per batch (default: 256)', positiveInteger)
     .option('--limit-test <n>', 'use only the first n test samples', positiveInteger)
-    .option('--backend <name>', 'compute backend (default: js)')
+    .option('--backend <name>', `compute backend (default: ${DEFAULT_BACKEND})`)
     .action((checkpoint: string, options: EvalOptions) => {
       evalCommand(checkpoint, options, io);
     });
@@ -47,7 +47,7 @@ export function registerEval(program: Command, io: CliIo): void {
 
 /** Runs `convnet eval` on `checkpointPath` with parsed `options`, writing to `io`. */
 export function evalCommand(checkpointPath: string, options: EvalOptions, io: CliIo): void {
-  if (options.backend !== undefined) useBackend(options.backend);
+  useBackend(options.backend ?? DEFAULT_BACKEND);
   const { model, classes, inputShape, preprocessing, architecture } = readCheckpoint(
     checkpointPath,
     'checkpoint',

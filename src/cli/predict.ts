@@ -15,7 +15,7 @@ import type { CliIo } from './io.js';
 import { println } from './io.js';
 import { positiveInteger } from './options.js';
 import { percent } from './progress.js';
-import { readCheckpoint, useBackend } from './shared.js';
+import { DEFAULT_BACKEND, readCheckpoint, useBackend } from './shared.js';
 
 /** The options of `convnet predict`, as parsed. */
 export interface PredictOptions {
@@ -40,7 +40,7 @@ export function registerPredict(program: Command, io: CliIo): void {
     .argument('<images...>', 'PNG or JPEG files, any size, gray or colour')
     .option('--top-k <k>', 'how many classes to show per image (default: 3)', positiveInteger)
     .option('--json', 'print JSON instead of a table')
-    .option('--backend <name>', 'compute backend (default: js)')
+    .option('--backend <name>', `compute backend (default: ${DEFAULT_BACKEND})`)
     .action((checkpoint: string, images: string[], options: PredictOptions) => {
       predictCommand(checkpoint, images, options, io);
     });
@@ -53,7 +53,7 @@ export function predictCommand(
   options: PredictOptions,
   io: CliIo,
 ): void {
-  if (options.backend !== undefined) useBackend(options.backend);
+  useBackend(options.backend ?? DEFAULT_BACKEND);
   const { model, classes, inputShape, preprocessing } = readCheckpoint(checkpointPath, 'checkpoint');
   const [channels, height, width] = inputShape as [number, number, number];
   const fit = resize([height, width]);

@@ -15,6 +15,12 @@ import { loadCheckpointFile } from '../node/checkpoint-files.js';
 import { describeFsError, isFile } from '../node/data/files.js';
 import { CliError } from './io.js';
 
+/**
+ * The backend the commands use without `--backend`: the js backend with WebAssembly SIMD matrix products,
+ * about twice as fast as plain js at training the bench CNN (see BENCHMARKS.md).
+ */
+export const DEFAULT_BACKEND = 'wasm';
+
 /** Switches to the backend `name`, or fails naming `--backend` and the backends there are. */
 export function useBackend(name: string): void {
   if (!listBackends().includes(name)) {

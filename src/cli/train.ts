@@ -11,7 +11,6 @@ import { mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { getBackend } from '../backend/registry.js';
 import type { CheckpointInfo } from '../checkpoint/model.js';
 import type { JsonObject, TrainingState } from '../checkpoint/training-state.js';
 import type { LabelledImages } from '../data/dataset.js';
@@ -55,11 +54,11 @@ import { CliError, println } from './io.js';
 import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from './options.js';
 import { passProgress, percent } from './progress.js';
 import type { ModelChoice } from './shared.js';
-import { readCheckpoint, resolveModel, useBackend, writeTextFile } from './shared.js';
+import { DEFAULT_BACKEND, readCheckpoint, resolveModel, useBackend, writeTextFile } from './shared.js';
 
 /**
  * Epochs of a run without `--epochs`: one epoch takes the bench CNN to 83.5% test accuracy on the shipped
- * subset (seed 0, js backend), past the 80% the default run promises, in the least time.
+ * subset (seed 0), past the 80% the default run promises, in the least time.
  */
 export const DEFAULT_EPOCHS = 1;
 
@@ -156,7 +155,7 @@ export function registerTrain(program: Command, io: CliIo): void {
       new Option('--schedule <name>', 'learning-rate schedule (default: none)').choices(SCHEDULE_NAMES),
     )
     .option('--seed <n>', 'random seed (default: 0)', nonNegativeInteger)
-    .option('--backend <name>', 'compute backend (default: js)')
+    .option('--backend <name>', `compute backend (default: ${DEFAULT_BACKEND})`)
     .option('--out <file>', `checkpoint to write; other outputs go beside it (default: ${DEFAULT_OUT})`)
     .option('--resume <file>', 'continue the run that wrote this checkpoint, up to --epochs')
     .option('--limit-train <n>', 'use only the first n training samples', positiveInteger)
@@ -451,7 +450,7 @@ function resolveSettings(options: TrainOptions, saved: RunSettings | null, epoch
       epochs: options.epochs ?? DEFAULT_EPOCHS,
       batchSize: options.batchSize ?? 64,
       seed: options.seed ?? 0,
-      backend: options.backend ?? getBackend(),
+      backend: options.backend ?? DEFAULT_BACKEND,
       limitTrain: options.limitTrain ?? null,
       limitTest: options.limitTest ?? null,
     };
