@@ -2,16 +2,16 @@
  * What several commands share: choosing the backend, resolving `--model` to an architecture, loading a
  * checkpoint for a command, and writing a text file atomically.
  */
-import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { listBackends, setBackend } from '../backend/registry.js';
 import type { Checkpoint } from '../checkpoint/model.js';
-import { ConvnetError } from '../errors.js';
+import { ConvnetError, SerializationError } from '../errors.js';
 import type { Architecture } from '../models/architecture.js';
 import { parseArchitecture } from '../models/architecture.js';
 import { MODEL_NAMES, isModelName, namedArchitecture } from '../models/named.js';
 import { loadCheckpointFile } from '../node/checkpoint-files.js';
+import { writeFileAtomic } from '../node/files.js';
 import { describeFsError, isFile } from '../node/data/files.js';
 import { CliError } from './io.js';
 
@@ -88,18 +88,10 @@ export function readCheckpoint(path: string, argument: string): Checkpoint {
  * `path`, so no reader ever sees a partial file.
  */
 export function writeTextFile(path: string, text: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
-  let fd: number | undefined;
   try {
-    fd = openSync(temporary, 'wx');
-    writeFileSync(fd, text);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, path);
+    writeFileAtomic(path, text);
   } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temporary, { force: true });
-    throw new CliError('--out', `cannot write ${path}: ${describeFsError(error)}`);
+    if (!(error instanceof SerializationError)) throw error;
+    throw new CliError('--out', `cannot write ${path}: ${describeFsError(error.cause)}`);
   }
 }

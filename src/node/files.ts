@@ -25,16 +25,24 @@ export interface SaveFileOptions {
  * saveFile({ 'fc.weight': weight, 'fc.bias': bias }, 'model.safetensors', { metadata: { epoch: '3' } });
  */
 export function saveFile(tensors: Record<string, Tensor>, path: string, options?: SaveFileOptions): void {
-  const op = 'saveFile';
-  checkPath(path, op);
-  const bytes = saveSafetensors(tensors, options?.metadata);
+  checkPath(path, 'saveFile');
+  writeFileAtomic(path, saveSafetensors(tensors, options?.metadata), 'saveFile');
+}
+
+/**
+ * Writes `contents` to `path` atomically: into a temporary file in the same folder, flushed to disk and
+ * renamed over `path`, so a reader sees the old file or the complete new one, and a failure leaves no
+ * temporary file behind. Failures raise a {@link SerializationError} naming `op` and the path, with the
+ * file system's error as its `cause`.
+ */
+export function writeFileAtomic(path: string, contents: string | Uint8Array, op = 'writeFileAtomic'): void {
   const temporary = join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
   let created = false;
   let fd: number | undefined;
   try {
     fd = openSync(temporary, 'wx');
     created = true;
-    writeFileSync(fd, bytes);
+    writeFileSync(fd, contents);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -48,7 +56,13 @@ export function saveFile(tensors: Record<string, Tensor>, path: string, options?
       }
     }
     if (created) rmSync(temporary, { force: true });
-    throw new SerializationError(op, 'path', `cannot write ${JSON.stringify(path)}: ${messageOf(error)}`);
+    const failure = new SerializationError(
+      op,
+      'path',
+      `cannot write ${JSON.stringify(path)}: ${messageOf(error)}`,
+    );
+    failure.cause = error;
+    throw failure;
   }
 }
 

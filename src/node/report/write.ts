@@ -1,8 +1,7 @@
 /**
  * Writing a run's learning curves next to its checkpoint, each file atomically.
  */
-import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ArgumentError, SerializationError } from '../../errors.js';
 import type { LearningCurvesPngOptions } from './curves.js';
@@ -10,6 +9,7 @@ import { checkScale, renderSvg } from './curves.js';
 import type { EpochRecord } from './history.js';
 import { checkHistory } from './history.js';
 import { rasterizeSvg } from './rasterize.js';
+import { writeFileAtomic } from '../files.js';
 
 /** The files {@link writeTrainingReport} wrote. */
 export interface TrainingReportFiles {
@@ -60,33 +60,9 @@ export async function writeTrainingReport(
   } catch (error) {
     throw new SerializationError(op, 'dir', `cannot create ${JSON.stringify(dir)}: ${messageOf(error)}`);
   }
-  writeAtomically(files.svg, svg, dir, op);
-  writeAtomically(files.png, png, dir, op);
+  writeFileAtomic(files.svg, svg, op);
+  writeFileAtomic(files.png, png, op);
   return files;
-}
-
-/** Writes `contents` to a temporary file in `dir`, flushes it and renames it to `path`. */
-function writeAtomically(path: string, contents: string | Uint8Array, dir: string, op: string): void {
-  const temporary = join(dir, `.${randomUUID()}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(temporary, 'wx');
-    writeFileSync(fd, contents);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, path);
-  } catch (error) {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // The error that stopped the write is the one worth reporting.
-      }
-    }
-    rmSync(temporary, { force: true });
-    throw new SerializationError(op, 'dir', `cannot write ${JSON.stringify(path)}: ${messageOf(error)}`);
-  }
 }
 
 function messageOf(error: unknown): string {
