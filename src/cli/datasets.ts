@@ -12,7 +12,7 @@
  *   Images keep the channels of the first training image (1 for a gray PNG, else 3) and are resized to its
  *   size.
  */
-import { readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CIFAR10_CLASSES } from '../data/cifar.js';
 import type { LabelledImages } from '../data/dataset.js';
@@ -23,7 +23,7 @@ import { tensor } from '../creation.js';
 import type { Tensor } from '../tensor.js';
 import { loadCifar10, readCifar10Batch } from '../node/data/cifar.js';
 import { readMnistCsv } from '../node/data/csv.js';
-import { describeFsError, isDirectory, isFile } from '../node/data/files.js';
+import { isDirectory, isFile, readClassNames } from '../node/data/files.js';
 import { loadIdxDataset } from '../node/data/idx.js';
 import { ImageFolder, readImage } from '../node/data/images.js';
 import { CliError } from './io.js';
@@ -108,7 +108,7 @@ function idxFile(dir: string, stem: string): string | undefined {
 }
 
 function readIdx(dir: string): Layout {
-  const named = classNamesFile(dir);
+  const named = readClassNames(dir, 'loadData');
   const debian = realpath(dir) === DEBIAN_FASHION_MNIST;
   const classes = named ?? (debian ? FASHION_MNIST_CLASSES : undefined);
   const {
@@ -157,7 +157,7 @@ function readCsvPair([trainFile, testFile]: [string, string], path: string, with
   const train = withTrain ? readMnistCsv(trainFile) : null;
   const test = readMnistCsv(testFile);
   const largest = largestLabel(train, test);
-  const named = classNamesFile(dirname(testFile));
+  const named = readClassNames(dirname(testFile), 'loadData');
   if (named !== undefined && largest >= named.length) {
     throw new CliError(
       '--data',
@@ -201,24 +201,6 @@ function readImageFolders(root: string, withTrain: boolean): Layout {
     test: read(test),
     classes: probe.classes,
   };
-}
-
-/** The lines of `classes.txt` in `dir`, or `undefined` if there is none. */
-function classNamesFile(dir: string): string[] | undefined {
-  const path = join(dir, 'classes.txt');
-  if (!isFile(path)) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CliError('--data', `${path}: ${describeFsError(error)}`);
-  }
-  const names = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
-  if (names.length === 0) throw new CliError('--data', `${path} lists no class names`);
-  return names;
 }
 
 /** `'0'` … `'9'`, or up to `count - 1` when there are more than ten classes. */

@@ -3,6 +3,7 @@
  * unreadable rather than Node's bare `ENOENT`.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataError } from '../../data/errors.js';
 
 /** The contents of the file at `path`. */
@@ -40,4 +41,25 @@ export function describeFsError(error: unknown): string {
   if (code === 'ENOTDIR') return 'is not a folder';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The class names listed in `classes.txt` in `dir`, one per non-empty line, or `undefined` if there is no
+ * such file. Errors are `DataError`s of `op` naming the file.
+ */
+export function readClassNames(dir: string, op: string): string[] | undefined {
+  const path = join(dir, 'classes.txt');
+  if (!isFile(path)) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new DataError(op, path, {}, describeFsError(error));
+  }
+  const names = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (names.length === 0) throw new DataError(op, path, { line: 1 }, 'lists no class names');
+  return names;
 }

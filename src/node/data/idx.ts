@@ -1,7 +1,6 @@
 /**
  * IDX files and folders (MNIST, Fashion-MNIST, or any data in their layout) from disk.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../../data/errors.js';
@@ -10,7 +9,7 @@ import { parseIdx } from '../../data/idx.js';
 import { parseIdxImages, parseIdxLabels } from '../../data/mnist.js';
 import type { DatasetSplits, LabelledImages } from '../../data/dataset.js';
 import type { Tensor } from '../../tensor.js';
-import { describeFsError, isDirectory, isFile, readDataFile } from './files.js';
+import { isDirectory, isFile, readClassNames, readDataFile } from './files.js';
 
 /**
  * The folder of the Fashion-MNIST subset that ships with convnet-ts (`data/fashion-mnist-subset`: the first
@@ -81,7 +80,7 @@ export function loadIdxDataset(dir: string, options?: LoadIdxDatasetOptions): Da
       `test images are ${testH}×${testW} but training images are ${trainH}×${trainW}`,
     );
   }
-  const classes = options?.classes ?? readClassNames(dir) ?? labelNames(train, test);
+  const classes = options?.classes ?? readClassNames(dir, 'loadIdxDataset') ?? labelNames(train, test);
   for (const split of [train, test]) {
     const at = split.labels.data.findIndex((label) => label >= classes.length);
     if (at >= 0) {
@@ -136,24 +135,6 @@ function findIdxFile(dir: string, stem: string): string {
     );
   }
   return found;
-}
-
-/** The non-empty lines of `classes.txt` in `dir`, or `undefined` if there is no such file. */
-function readClassNames(dir: string): string[] | undefined {
-  const path = join(dir, 'classes.txt');
-  if (!isFile(path)) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new DataError('loadIdxDataset', path, {}, describeFsError(error));
-  }
-  const names = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
-  if (names.length === 0) throw new DataError('loadIdxDataset', path, { line: 1 }, 'lists no class names');
-  return names;
 }
 
 /** `'0'`, `'1'`, … up to the largest label in either split. */
