@@ -7,8 +7,7 @@ import { ArgumentError, DTypeError, ShapeError } from './errors.js';
 import type { Shape } from './shape.js';
 import { checkShape, formatShape, sizeOf } from './shape.js';
 import { backend } from './backend/registry.js';
-import type { Generator } from './random.js';
-import { generatorFor } from './random.js';
+import { Generator, generatorFor } from './random.js';
 import type { NestedArray } from './tensor.js';
 import { Tensor, checkTensor } from './tensor.js';
 
@@ -24,6 +23,8 @@ export interface CreationOptions {
 export interface RandomOptions extends CreationOptions {
   /** Use a private generator seeded with this, leaving the global one untouched. */
   seed?: number;
+  /** Draw from this generator (one the caller keeps, e.g. a data loader's) instead of the global one. */
+  generator?: Generator;
 }
 
 const DTYPE_NAMES: readonly string[] = ['float32', 'float64', 'int32'];
@@ -209,7 +210,11 @@ function generator(options: RandomOptions | undefined, op: string): Generator {
   if (seed !== undefined && !Number.isSafeInteger(seed)) {
     throw new ArgumentError(op, 'seed', `expected a safe integer, got ${String(seed)}`);
   }
-  return generatorFor(seed);
+  const given = options?.generator;
+  if (given === undefined) return generatorFor(seed);
+  if (!(given instanceof Generator)) throw new ArgumentError(op, 'generator', 'expected a Generator');
+  if (seed !== undefined) throw new ArgumentError(op, 'generator', 'give either seed or generator, not both');
+  return given;
 }
 
 function randomTensor(

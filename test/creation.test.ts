@@ -161,6 +161,17 @@ void describe('random', () => {
     assert.equal(randint(0, 10, [2], { dtype: 'float32' }).dtype, 'float32');
     assert.equal(randint(0, 10, [2], { dtype: undefined }).dtype, 'int32');
   });
+  void it('a caller-kept generator advances across calls, like the global one', () => {
+    const kept = new Generator(5);
+    const first = values(randperm(20, { generator: kept }));
+    const second = values(randperm(20, { generator: kept }));
+    const replay = new Generator(5);
+    assert.deepEqual(values(randperm(20, { generator: replay })), first);
+    assert.deepEqual(values(randperm(20, { generator: replay })), second);
+    assert.notDeepEqual(first, second);
+    assert.deepEqual(values(randn([4], { generator: new Generator(9) })), values(randn([4], { seed: 9 })));
+  });
+
   void it('randperm is a permutation', () => {
     const p = randperm(50, { seed: 8 });
     assert.equal(p.dtype, 'int32');
@@ -229,6 +240,18 @@ const cases: BadInputCase[] = [
   ['randperm', 'a fractional n', () => randperm(1.5), ArgumentError],
   ['randperm', 'an unknown dtype', () => randperm(3, { dtype: 'x' as 'int32' }), DTypeError],
   ['randperm', 'a fractional seed', () => randperm(3, { seed: 0.5 }), ArgumentError],
+  [
+    'randperm',
+    'both a seed and a generator',
+    () => randperm(3, { seed: 1, generator: new Generator(1) }),
+    ArgumentError,
+  ],
+  [
+    'randperm',
+    'a generator that is not a Generator',
+    () => randperm(3, { generator: {} as unknown as Generator }),
+    ArgumentError,
+  ],
   [
     'manualSeed',
     'a fractional seed',

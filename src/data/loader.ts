@@ -4,6 +4,7 @@
  */
 import { ArgumentError } from '../errors.js';
 import { stack } from '../ops/shape.js';
+import { randperm } from '../creation.js';
 import { defaultGenerator, Generator } from '../random.js';
 import type { BatchedDataset, Dataset, Sample } from './dataset.js';
 import type { Transform } from './transforms.js';
@@ -95,7 +96,7 @@ export class DataLoader implements Iterable<Sample> {
    */
   [Symbol.iterator](): IterableIterator<Sample, void> {
     const order = this.shuffle
-      ? permutation(this.dataset.length, this.generator)
+      ? Array.from(randperm(this.dataset.length, { generator: this.generator }).data)
       : range(this.dataset.length);
     return this.batches(order);
   }
@@ -123,16 +124,4 @@ function collate(dataset: Dataset, indices: readonly number[]): Sample {
 
 function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i);
-}
-
-/** A uniformly random order of `0 … n-1` (Fisher–Yates, as `randperm`). */
-function permutation(n: number, generator: Generator): number[] {
-  const order = range(n);
-  for (let i = n - 1; i > 0; i--) {
-    const j = generator.integer(0, i + 1);
-    const tmp = order[i]!;
-    order[i] = order[j]!;
-    order[j] = tmp;
-  }
-  return order;
 }
