@@ -12,22 +12,12 @@ import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { data, loadSafetensors, randint, tensor } from '../src/index.js';
 import { loadData } from '../src/cli/datasets.js';
-import { run } from '../src/cli/program.js';
+import { convnet } from './helpers/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'convnet-cli-data-'));
 after(() => {
   rmSync(folder, { recursive: true, force: true });
 });
-
-async function convnet(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-  });
-  return { code, stdout, stderr };
-}
 
 const TINY = join(folder, 'tiny.json');
 writeFileSync(

@@ -13,23 +13,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encode } from 'fast-png';
 import { loadSafetensors, randint, saveSafetensors } from '../src/index.js';
-import { run } from '../src/cli/program.js';
+import { convnet } from './helpers/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const folder = mkdtempSync(join(tmpdir(), 'convnet-cli-errors-'));
 after(() => {
   rmSync(folder, { recursive: true, force: true });
 });
-
-async function convnet(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-  });
-  return { code, stdout, stderr };
-}
 
 const out = join(folder, 'out');
 const model = join(out, 'model.safetensors');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { loadSafetensors } from '../src/index.js';
 import { FASHION_MNIST_SUBSET_DIR, loadIdxDataset, trainingStatePath } from '../src/node/index.js';
-import { run } from '../src/cli/program.js';
+import { convnet } from './helpers/cli.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'convnet-cli-train-'));
 after(() => {
@@ -19,17 +19,6 @@ after(() => {
 });
 
 /** Runs the command line in-process, returning its exit code and what it printed. */
-async function convnet(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), isTTY: false },
-  };
-  const code = await run(argv, io);
-  return { code, stdout, stderr };
-}
-
 /** Runs and fails the test, showing stderr, unless the command succeeds. */
 async function ok(...argv: string[]): Promise<string> {
   const result = await convnet(...argv);
