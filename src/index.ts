@@ -72,3 +72,4 @@ export * as metrics from './metrics/index.js';
 export * as models from './models/index.js';
 export * as checkpoint from './checkpoint/index.js';
 export * as train from './train/index.js';
+export * as vision from './vision/index.js';

@@ -1,5 +1,5 @@
 /**
- * The `convnet` command line: `train`, `eval`, `predict`, `summary` and `data download`, each with
+ * The `convnet` command line: `train`, `eval`, `predict`, `summary`, `data download`, `filter` and `signal`, each with
  * `--help`. {@link run} parses arguments and runs a command in-process, returning the exit code; every
  * failure becomes one line on stderr (`error: …`) and a non-zero code, never a stack trace.
  */
@@ -8,7 +8,9 @@ import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io.js';
 import { registerData } from './data.js';
 import { registerEval } from './eval.js';
+import { registerFilter } from './filter.js';
 import { registerPredict } from './predict.js';
+import { registerSignal } from './signal.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
 
@@ -40,6 +42,8 @@ export function createProgram(io: CliIo): Command {
   registerPredict(program, io);
   registerSummary(program, io);
   registerData(program, io);
+  registerFilter(program, io);
+  registerSignal(program, io);
   return program;
 }
 

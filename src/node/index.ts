@@ -10,6 +10,7 @@ export type { SaveFileOptions } from './files.js';
 export * from './data/index.js';
 export * from './download/index.js';
 export * from './report/index.js';
+export * from './vision/index.js';
 export {
   saveCheckpointFile,
   loadCheckpointFile,
