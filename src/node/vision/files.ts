@@ -2,12 +2,12 @@
  * PNG and JPEG files on disk as image tensors: {@link readImageFile} and {@link writeImageFile}, over the
  * core `vision` codec. Writes are atomic: a failure leaves no partial file.
  */
-import { extname } from 'node:path';
-import { ArgumentError } from '../../errors.js';
+import { dirname, extname } from 'node:path';
+import { ArgumentError, SerializationError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
 import type { DecodedImage, ImageFormat } from '../../vision/codec.js';
 import { decodeImage, encodeJpeg, encodePng } from '../../vision/codec.js';
-import { readDataFile } from '../data/files.js';
+import { isDirectory, readDataFile } from '../data/files.js';
 import { writeFileAtomic } from '../files.js';
 
 /** Options of {@link writeImageFile}. */
@@ -84,6 +84,13 @@ export function writeImageFile(path: string, image: Tensor, options?: WriteImage
       );
     }
     bytes = encodeJpeg(image, { quality: options?.quality });
+  }
+  if (!isDirectory(dirname(path))) {
+    throw new SerializationError(
+      op,
+      'path',
+      `cannot write ${JSON.stringify(path)}: no folder ${JSON.stringify(dirname(path))}`,
+    );
   }
   writeFileAtomic(path, bytes, op);
 }
