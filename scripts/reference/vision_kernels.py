@@ -72,7 +72,8 @@ def unsharp(size, sigma, amount):
     return identity + amount * (identity - gaussian_cv(size, sigma))
 
 
-def main():
+def reference_kernels():
+    """Every reference kernel as {spec, matrix (nested lists), source}; a spec may appear more than once."""
     entries = []
 
     def add(spec, matrix, source):
@@ -122,6 +123,11 @@ def main():
     add("log:5:0.5", log_kernel(5, 0.5), "scipy.ndimage.gaussian_laplace(sigma=0.5) (radius 2) cut to 5x5, minus its mean")
     add("log:11:1", log_kernel(11, 1), "scipy.ndimage.gaussian_laplace(sigma=1) (radius 4) padded with zeros to 11x11, minus its mean")
 
+    return entries
+
+
+def main():
+    entries = reference_kernels()
     document = {
         "generator": "scripts/reference/vision_kernels.py",
         "scipy": scipy.__version__,
