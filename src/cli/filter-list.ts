@@ -33,7 +33,7 @@ export function kernelListing(definitions: readonly KernelDefinition[] = KERNEL_
     return lines.join('\n');
   });
   blocks.push(
-    'a matrix  -k "[[1,0],[0,-1]]" or -k "1,0;0,-1": rows in correlation orientation (named "matrix HxW")',
+    `${'MATRIX'.padEnd(specWidth)}  a user matrix, rows in correlation orientation: -k "[[1,0],[0,-1]]" or -k "1,0;0,-1" (named "matrix 2x2")`,
   );
   return blocks.join('\n\n');
 }
