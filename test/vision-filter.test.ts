@@ -11,13 +11,7 @@ import {
   vision,
 } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
-import type {
-  ApplyKernelOptions,
-  EdgeMagnitudeOptions,
-  KernelInput,
-  PaddingMode,
-  PoolImageOptions,
-} from '../src/vision/filter.js';
+import type { ApplyKernelOptions, KernelInput, PaddingMode, PoolImageOptions } from '../src/vision/filter.js';
 import * as filterModule from '../src/vision/filter.js';
 import { BAND_ELEMENTS, correlateInBands } from '../src/vision/bands.js';
 import { describeEachBackend } from './helpers/backends.js';
@@ -28,8 +22,7 @@ import { fixtureSuite } from './helpers/fixtures.js';
 
 /** PyTorch (F.pad + F.conv2d, groups = 3) on a crop of data/images/chelsea.png: scripts/reference/cases_vision.py. */
 fixtureSuite('vision', {
-  applyKernel: ([image], [spec], options) =>
-    vision.applyKernel(image!, spec as KernelInput, options),
+  applyKernel: ([image], [spec], options) => vision.applyKernel(image!, spec as KernelInput, options),
   edgeMagnitude: ([image], _args, options) => vision.edgeMagnitude(image!, options),
   poolImage: ([image], _args, options) => vision.poolImage(image!, options as unknown as PoolImageOptions),
 });
