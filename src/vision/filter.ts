@@ -61,8 +61,11 @@ export interface EdgeMagnitudeOptions {
   operator?: 'sobel' | 'prewitt' | 'scharr';
   /** `'l1'` = |gx| + |gy| (default, the seed's) or `'l2'` = √(gx² + gy²). */
   norm?: 'l1' | 'l2';
+  /** As in {@link ApplyKernelOptions}: `'same'` (default) or `'valid'`. */
   padding?: 'same' | 'valid';
+  /** How the border is filled (default `'zeros'`). */
   paddingMode?: PaddingMode;
+  /** Called with `(rowsDone, rowsTotal)` after each band of output rows. */
   onProgress?: ProgressCallback;
 }
 
