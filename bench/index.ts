@@ -1,19 +1,35 @@
 /**
- * Runs the benchmarks: `npm run bench` runs them all, `npm run bench -- gemm` only the named ones. Each
- * benchmark is one file of this folder exporting `run()`.
+ * Runs the benchmarks: `npm run bench` runs them all, `npm run bench -- gemm` only the named ones, and
+ * `--quick` asks the long ones for a smaller problem (the filter benchmark: a 1024×1024 image instead of
+ * 4096×4096). Each benchmark is one file of this folder exporting `run()`, synchronous or asynchronous.
  */
+import { run as filter } from './filter.js';
 import { run as gemm } from './gemm.js';
 import { run as trainStep } from './train-step.js';
 
-const BENCHMARKS: Record<string, () => void> = { gemm, 'train-step': trainStep };
+/** What `npm run bench` passes every benchmark. */
+interface BenchOptions {
+  /** `--quick`: a smaller problem where the full one takes minutes. */
+  quick: boolean;
+}
 
-const requested = process.argv.slice(2);
+const BENCHMARKS: Record<string, (options: BenchOptions) => void | Promise<void>> = {
+  gemm,
+  'train-step': trainStep,
+  filter,
+};
+
+const args = process.argv.slice(2);
+const options: BenchOptions = { quick: args.includes('--quick') };
+const requested = args.filter((arg) => arg !== '--quick');
 const unknown = requested.filter((name) => !(name in BENCHMARKS));
 if (unknown.length > 0) {
-  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+  console.error(
+    `unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')} (and --quick)`,
+  );
   process.exit(1);
 }
 for (const name of requested.length > 0 ? requested : Object.keys(BENCHMARKS)) {
-  BENCHMARKS[name]!();
+  await BENCHMARKS[name]!(options);
   console.log();
 }
