@@ -63,6 +63,24 @@ export interface WindowSpec {
 }
 
 /**
+ * A depthwise correlation over the two trailing axes: `x` is `(N, C, H, W)`, already padded, and `weight`
+ * holds `C · multiplier` kernels `(kH, kW)`; output channel `c · multiplier + j` correlates input channel `c`
+ * with kernel `c · multiplier + j`. The output is `(N, C · multiplier, outH, outW)` with, per axis,
+ * `out = floor((L − dilation · (k − 1) − 1) / stride) + 1`. A 1-D correlation has `H = kH = outH = 1`.
+ */
+export interface DepthwiseSpec {
+  readonly batch: number;
+  readonly channels: number;
+  readonly multiplier: number;
+  /** `[H, W]` of the (padded) input. */
+  readonly inputShape: readonly [number, number];
+  readonly kernelShape: readonly [number, number];
+  readonly stride: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  readonly outputShape: readonly [number, number];
+}
+
+/**
  * A batch of matrix products `C[b] = op(A[b]) · op(B[b])` with `op(A[b])` of shape `(m, k)` and `op(B[b])`
  * of shape `(k, n)`. `A[b]` starts at `b * aBatchStride` and is stored `(m, k)`, or `(k, m)` when `transA`;
  * likewise `B`. A batch stride of 0 reuses one matrix for every batch entry.
@@ -134,6 +152,13 @@ export interface Backend {
 
   /** Batched matrix product, see {@link GemmSpec}; the result is `(batch, m, n)`. */
   gemm(spec: GemmSpec): TypedArray;
+
+  /**
+   * Depthwise convolution (each output channel sees one input channel), see {@link DepthwiseSpec}: the direct
+   * loop that `conv1d`/`conv2d` use instead of `sig2col` + `gemm` when every group has one input and one
+   * output channel, where a product with one output column would waste the GEMM.
+   */
+  depthwiseConv2d(x: TypedArray, weight: TypedArray, spec: DepthwiseSpec): TypedArray;
 
   /** The elements of a strided view, copied into a new contiguous array of shape `view.shape`. */
   stridedCopy(x: TypedArray, view: StridedView): TypedArray;

@@ -171,6 +171,35 @@ function convForward(g: ConvGeometry, windows: TypedArray, w: TypedArray): Typed
   return permuted(y, [groups, n, p, co], [1, 0, 3, 2]);
 }
 /**
+ * True for a depthwise convolution (several groups, each with one input channel), which runs as the
+ * backend's direct `depthwiseConv2d` loop: its per-group product would have a single column per window row,
+ * so laying out the windows would cost more than the multiply-adds. Its backward pass still uses the windows.
+ */
+function isDepthwise(g: ConvGeometry): boolean {
+  return g.groups > 1 && g.inPerGroup === 1 && g.window.windowShape.length <= 2;
+}
+
+/** `[H, W]` of 2-D sizes; 1-D sizes `[L]` as the plane `[1, L]`. */
+function plane(sizes: readonly number[]): [number, number] {
+  return sizes.length === 2 ? [sizes[0]!, sizes[1]!] : [1, sizes[0]!];
+}
+
+/** A depthwise convolution's forward pass on raw arrays: `(N, Cout, out…)` without the bias. */
+function depthwiseForward(g: ConvGeometry, x: TypedArray, w: TypedArray): TypedArray {
+  const { inputShape, windowShape, stride, dilation } = g.window;
+  return backend().depthwiseConv2d(g.padding ? backend().pad(x, g.padding) : x, w, {
+    batch: g.batch,
+    channels: g.groups,
+    multiplier: g.outPerGroup,
+    inputShape: plane(inputShape.slice(2)),
+    kernelShape: plane(windowShape),
+    stride: plane(stride),
+    dilation: plane(dilation),
+    outputShape: plane(g.outputShape.slice(2)),
+  });
+}
+
+/**
  * For Y_g = X_g W_gᵀ (X_g the windows): dW_g = dY_gᵀ X_g, and dX_g = dY_g W_g, whose rows are window-shaped
  * gradients that `col2sig` (the adjoint of `sig2col`) adds back into the padded input; the padding's adjoint
  * then returns each border element's gradient to the element it copied. The input gradient is skipped
@@ -509,13 +538,13 @@ function convolve(
   options: ConvOptions | undefined,
 ): Tensor {
   const g = convGeometry(op, dims, input, weight, bias, options);
-  const windows = convWindows(g, input.data);
-  const y = convForward(g, windows, weight.data);
+  const windows = isDepthwise(g) ? null : convWindows(g, input.data);
+  const y = windows ? convForward(g, windows, weight.data) : depthwiseForward(g, input.data, weight.data);
   const [n, channels] = g.outputShape as [number, number];
   const data = bias ? addBias(y, bias.data, n, channels, g.positions) : y;
   const out = new Tensor(data, input.ndim === dims + 2 ? g.outputShape : g.outputShape.slice(1));
   return record(out, op, bias ? [input, weight, bias] : [input, weight], (grad) =>
-    convGradients(g, grad, input, weight, bias, windows, input.requiresGrad),
+    convGradients(g, grad, input, weight, bias, windows ?? convWindows(g, input.data), input.requiresGrad),
   );
 }
 

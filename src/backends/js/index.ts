@@ -4,6 +4,7 @@
  */
 import type { Backend } from '../../backend/backend.js';
 import { typedArrayFor } from '../../dtype.js';
+import { depthwiseConv2d } from './depthwise.js';
 import { binary, cast, unary, where } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { argReduce, reduce } from './reduce.js';
@@ -30,6 +31,7 @@ export const jsBackend: Backend = {
   reduce,
   argReduce,
   gemm,
+  depthwiseConv2d,
   stridedCopy,
   stridedAccumulate,
   sig2col,

@@ -6,15 +6,7 @@
 import type { GemmSpec } from '../../backend/backend.js';
 import type { TypedArray } from '../../dtype.js';
 import { gemm as jsGemm } from '../js/gemm.js';
-import { loadKernels, reserveScratch } from './kernels.js';
-
-/** Bytes per float32. */
-const F32 = 4;
-
-/** `x` rounded up to a multiple of 16 bytes, the alignment of an f32x4. */
-function align16(x: number): number {
-  return Math.ceil(x / 16) * 16;
-}
+import { F32, align16, loadKernels, reserveScratch } from './kernels.js';
 
 /**
  * `C[b] = op(A[b]) · op(B[b])`, see {@link GemmSpec}. For float32 the operands are copied into the module's

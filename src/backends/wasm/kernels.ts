@@ -1,5 +1,5 @@
 /**
- * The wasm backend's compiled kernels (`gemm.c`, embedded by `scripts/build-wasm.sh`), instantiated
+ * The wasm backend's compiled kernels (`gemm.c` and `depthwise.c`, embedded by `scripts/build-wasm.sh`), instantiated
  * synchronously on first use, so importing the library costs no compilation. The module's memory holds its
  * own static buffers followed by one scratch region, from `__heap_base` on, that every call reuses; it grows
  * when a call needs more and never shrinks.
@@ -26,9 +26,36 @@ export interface Kernels {
     aStride: number,
     bStride: number,
   ) => void;
+  /** `depthwise_f32` of `depthwise.c`: pointers are byte offsets into `memory`, the rest as in `DepthwiseSpec`. */
+  readonly depthwiseF32: (
+    x: number,
+    w: number,
+    out: number,
+    batch: number,
+    channels: number,
+    multiplier: number,
+    inH: number,
+    inW: number,
+    kH: number,
+    kW: number,
+    strideH: number,
+    strideW: number,
+    dilationH: number,
+    dilationW: number,
+    outH: number,
+    outW: number,
+  ) => void;
 }
 
 const PAGE_BYTES = 65536;
+
+/** Bytes per float32. */
+export const F32 = 4;
+
+/** `x` rounded up to a multiple of 16 bytes, the alignment of an f32x4. */
+export function align16(x: number): number {
+  return Math.ceil(x / 16) * 16;
+}
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** Decodes standard base64 (with `=` padding), without relying on `atob` or `Buffer`. */
@@ -61,6 +88,7 @@ export function loadKernels(): Kernels {
       memory: exports.memory as WebAssembly.Memory,
       scratchStart: Math.ceil(heapBase / 16) * 16,
       gemmF32: exports.gemm_f32 as Kernels['gemmF32'],
+      depthwiseF32: exports.depthwise_f32 as Kernels['depthwiseF32'],
     };
   }
   return kernels;
