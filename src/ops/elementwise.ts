@@ -317,18 +317,15 @@ export function clamp(input: Tensor, options: ClampOptions): Tensor {
     input,
     bounds.reduce((dtype, t) => promoteTypes(dtype, t.dtype), input.dtype),
   );
-  let inside: Tensor | null = null;
-  if (min !== undefined) {
-    out = rawBinary('maximum', out, asTensor(min, out.dtype));
-    inside = ge(input, min);
-  }
-  if (max !== undefined) {
-    out = rawBinary('minimum', out, asTensor(max, out.dtype));
-    const below = le(input, max);
-    inside = inside === null ? below : mul(inside, below);
-  }
-  const mask = inside!;
-  return record(out, 'clamp', [input], (g) => [mul(g, mask)]);
+  if (min !== undefined) out = rawBinary('maximum', out, asTensor(min, out.dtype));
+  if (max !== undefined) out = rawBinary('minimum', out, asTensor(max, out.dtype));
+  // The gradient passes where min ≤ input ≤ max; the mask is made only when a backward pass asks for it.
+  return record(out, 'clamp', [input], (g) => {
+    const above = min === undefined ? null : ge(input, min);
+    const below = max === undefined ? null : le(input, max);
+    const inside = above && below ? mul(above, below) : (above ?? below)!;
+    return [mul(g, inside)];
+  });
 }
 
 function comparison(op: BinaryOp, input: TensorLike, other: TensorLike): Tensor {

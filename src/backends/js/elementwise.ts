@@ -218,6 +218,20 @@ function binaryRow(
     case 'div':
       for (let j = 0; j < n; j++) out[o + j] = a[ai + j * as]! / b[bi + j * bs]!;
       return;
+    case 'maximum':
+      for (let j = 0; j < n; j++) {
+        const x = a[ai + j * as]!;
+        const y = b[bi + j * bs]!;
+        out[o + j] = x !== x || y !== y ? NaN : x > y ? x : y;
+      }
+      return;
+    case 'minimum':
+      for (let j = 0; j < n; j++) {
+        const x = a[ai + j * as]!;
+        const y = b[bi + j * bs]!;
+        out[o + j] = x !== x || y !== y ? NaN : x < y ? x : y;
+      }
+      return;
     case 'gt':
       for (let j = 0; j < n; j++) out[o + j] = a[ai + j * as]! > b[bi + j * bs]! ? 1 : 0;
       return;
