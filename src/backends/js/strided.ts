@@ -131,15 +131,40 @@ function forEachPadRow(
   }
 }
 
-/** Padded (or cropped) copy. */
+/**
+ * The longest run of a row's source map that reads consecutive elements (`map[i + 1] = map[i] + 1`): the
+ * copied interior of a padded row, which {@link pad} moves with one block copy.
+ */
+function longestConsecutiveRun(map: Int32Array): { start: number; length: number } {
+  let best = { start: 0, length: 0 };
+  let start = 0;
+  for (let i = 1; i <= map.length; i++) {
+    if (i < map.length && map[i - 1]! >= 0 && map[i]! === map[i - 1]! + 1) continue;
+    if (map[start]! >= 0 && i - start > best.length) best = { start, length: i - start };
+    start = i;
+  }
+  return best;
+}
+
+/** Padded (or cropped) copy: each row's interior as one block copy, its border element by element. */
 export function pad(x: TypedArray, spec: PadSpec): TypedArray {
   const outSize = sizeOf(spec.inputShape.map((l, d) => l + spec.before[d]! + spec.after[d]!));
   const out = typedArrayFor(dtypeOf(x), outSize);
   const fill = spec.value;
+  let run: { start: number; length: number } | null = null;
   forEachPadRow(spec, (start, base, map) => {
+    if (base < 0) {
+      out.fill(fill, start, start + map.length);
+      return;
+    }
+    run ??= longestConsecutiveRun(map);
+    const from = base + map[run.start]!;
+    out.set(x.subarray(from, from + run.length), start + run.start);
     for (let i = 0; i < map.length; i++) {
+      if (i === run.start) i += run.length;
+      if (i >= map.length) break;
       const s = map[i]!;
-      out[start + i] = base < 0 || s < 0 ? fill : x[base + s]!;
+      out[start + i] = s < 0 ? fill : x[base + s]!;
     }
   });
   return out;
