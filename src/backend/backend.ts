@@ -134,6 +134,11 @@ export interface Backend {
     bShape: Shape,
     outShape: Shape,
   ): TypedArray;
+  /**
+   * `min(max(x, lo), hi)` element-wise, so `hi` wins when `lo > hi`; NaN stays NaN and an infinite bound
+   * leaves that side open. One pass, the same dtype.
+   */
+  clamp(x: TypedArray, lo: number, hi: number): TypedArray;
   /** `cond ? a : b` element-wise, all three broadcast to `outShape`; `a` and `b` share one dtype. */
   where(
     cond: Int32Array,

@@ -313,12 +313,11 @@ export function clamp(input: Tensor, options: ClampOptions): Tensor {
     }
   }
   const bounds = [min, max].filter((v) => v !== undefined).map((v) => asTensor(v, input.dtype));
-  let out = to(
-    input,
-    bounds.reduce((dtype, t) => promoteTypes(dtype, t.dtype), input.dtype),
+  const dtype = bounds.reduce((d, t) => promoteTypes(d, t.dtype), input.dtype);
+  const out = new Tensor(
+    backend().clamp(to(input, dtype).data, min ?? -Infinity, max ?? Infinity),
+    input.shape,
   );
-  if (min !== undefined) out = rawBinary('maximum', out, asTensor(min, out.dtype));
-  if (max !== undefined) out = rawBinary('minimum', out, asTensor(max, out.dtype));
   // The gradient passes where min ≤ input ≤ max; the mask is made only when a backward pass asks for it.
   return record(out, 'clamp', [input], (g) => {
     const above = min === undefined ? null : ge(input, min);

@@ -274,6 +274,17 @@ export function binary(
   return out;
 }
 
+/** `min(max(x, lo), hi)` element-wise in one pass; NaN stays NaN. */
+export function clamp(x: TypedArray, lo: number, hi: number): TypedArray {
+  const out = typedArrayFor(dtypeOf(x), x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    const above = v < lo ? lo : v;
+    out[i] = above > hi ? hi : above;
+  }
+  return out;
+}
+
 /** Broadcasting `cond ? a : b`. */
 export function where(
   cond: Int32Array,

@@ -5,7 +5,7 @@
 import type { Backend } from '../../backend/backend.js';
 import { typedArrayFor } from '../../dtype.js';
 import { depthwiseConv2d } from './depthwise.js';
-import { binary, cast, unary, where } from './elementwise.js';
+import { binary, cast, clamp, unary, where } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { argReduce, reduce } from './reduce.js';
 import {
@@ -27,6 +27,7 @@ export const jsBackend: Backend = {
   cast,
   unary,
   binary,
+  clamp,
   where,
   reduce,
   argReduce,
