@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgumentError, SerializationError, ShapeError, data, tensor, vision, zeros } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
+import * as files from '../src/node/vision/files.js';
 import { readImageFile, writeImageFile } from '../src/node/vision/files.js';
 import type { BadInputCase } from './helpers/bad-input.js';
 import { badInputSuite } from './helpers/bad-input.js';
@@ -201,7 +202,7 @@ const cases: BadInputCase[] = [
     'encodeJpeg',
   ],
 ];
-badInputSuite('vision files bad input', cases);
+badInputSuite('vision files bad input', cases, [files]);
 
 void it('writeImageFile names the path of an unknown extension', () => {
   assert.throws(() => {

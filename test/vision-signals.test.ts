@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ArgumentError, vision } from '../src/index.js';
+import * as signals from '../src/vision/signals.js';
 import type { SignalMode } from '../src/vision/signals.js';
 import { badInputSuite } from './helpers/bad-input.js';
 import { describeEachBackend } from './helpers/backends.js';
@@ -123,54 +124,58 @@ void describe('vision.signalDemos', () => {
   });
 });
 
-badInputSuite('vision signal demos: bad input', [
-  ['signalDemos', 'one sample', () => vision.signalDemos({ samples: 1 }), ArgumentError],
-  ['signalDemos', 'fractional samples', () => vision.signalDemos({ samples: 10.5 }), ArgumentError],
-  ['signalDemos', 'zero sigma', () => vision.signalDemos({ sigma: 0 }), ArgumentError],
-  ['signalDemos', 'NaN sigma', () => vision.signalDemos({ sigma: NaN }), ArgumentError],
+badInputSuite(
+  'vision signal demos: bad input',
   [
-    'signalDemos',
-    'scaleByDx not a boolean',
-    () => vision.signalDemos({ scaleByDx: 1 as unknown as boolean }),
-    ArgumentError,
+    ['signalDemos', 'one sample', () => vision.signalDemos({ samples: 1 }), ArgumentError],
+    ['signalDemos', 'fractional samples', () => vision.signalDemos({ samples: 10.5 }), ArgumentError],
+    ['signalDemos', 'zero sigma', () => vision.signalDemos({ sigma: 0 }), ArgumentError],
+    ['signalDemos', 'NaN sigma', () => vision.signalDemos({ sigma: NaN }), ArgumentError],
+    [
+      'signalDemos',
+      'scaleByDx not a boolean',
+      () => vision.signalDemos({ scaleByDx: 1 as unknown as boolean }),
+      ArgumentError,
+    ],
+    ['convolutionDemo', 'empty signal', () => vision.convolutionDemo([], [1]), ArgumentError],
+    ['convolutionDemo', 'empty kernel', () => vision.convolutionDemo([1], []), ArgumentError],
+    ['convolutionDemo', 'NaN in the signal', () => vision.convolutionDemo([1, NaN], [1]), ArgumentError],
+    [
+      'convolutionDemo',
+      'a string in the kernel',
+      () => vision.convolutionDemo([1, 2], ['a' as unknown as number]),
+      ArgumentError,
+    ],
+    [
+      'convolutionDemo',
+      'not an array',
+      () => vision.convolutionDemo('1,2' as unknown as number[], [1]),
+      ArgumentError,
+    ],
+    [
+      'convolutionDemo',
+      'unknown mode',
+      () => vision.convolutionDemo([1, 2], [1], { mode: 'wrap' as SignalMode }),
+      ArgumentError,
+    ],
+    [
+      'convolutionDemo',
+      "kernel longer than the signal in 'valid'",
+      () => vision.convolutionDemo([1, 2], [1, 2, 3], { mode: 'valid' }),
+      ArgumentError,
+    ],
+    [
+      'convolutionDemo',
+      'correlate not a boolean',
+      () => vision.convolutionDemo([1], [1], { correlate: 'yes' as unknown as boolean }),
+      ArgumentError,
+    ],
+    [
+      'convolutionDemo',
+      'title not a string',
+      () => vision.convolutionDemo([1], [1], { title: 3 as unknown as string }),
+      ArgumentError,
+    ],
   ],
-  ['convolutionDemo', 'empty signal', () => vision.convolutionDemo([], [1]), ArgumentError],
-  ['convolutionDemo', 'empty kernel', () => vision.convolutionDemo([1], []), ArgumentError],
-  ['convolutionDemo', 'NaN in the signal', () => vision.convolutionDemo([1, NaN], [1]), ArgumentError],
-  [
-    'convolutionDemo',
-    'a string in the kernel',
-    () => vision.convolutionDemo([1, 2], ['a' as unknown as number]),
-    ArgumentError,
-  ],
-  [
-    'convolutionDemo',
-    'not an array',
-    () => vision.convolutionDemo('1,2' as unknown as number[], [1]),
-    ArgumentError,
-  ],
-  [
-    'convolutionDemo',
-    'unknown mode',
-    () => vision.convolutionDemo([1, 2], [1], { mode: 'wrap' as SignalMode }),
-    ArgumentError,
-  ],
-  [
-    'convolutionDemo',
-    "kernel longer than the signal in 'valid'",
-    () => vision.convolutionDemo([1, 2], [1, 2, 3], { mode: 'valid' }),
-    ArgumentError,
-  ],
-  [
-    'convolutionDemo',
-    'correlate not a boolean',
-    () => vision.convolutionDemo([1], [1], { correlate: 'yes' as unknown as boolean }),
-    ArgumentError,
-  ],
-  [
-    'convolutionDemo',
-    'title not a string',
-    () => vision.convolutionDemo([1], [1], { title: 3 as unknown as string }),
-    ArgumentError,
-  ],
-]);
+  [signals],
+);

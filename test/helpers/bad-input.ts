@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as api from '../../src/index.js';
 import { ConvnetError } from '../../src/index.js';
+import * as nodeApi from '../../src/node/index.js';
 
 /** A typed error class of `src/errors.ts`. */
 export type ErrorClass = new (...args: never[]) => ConvnetError;
@@ -19,8 +20,9 @@ export type ErrorClass = new (...args: never[]) => ConvnetError;
 export type BadInputCase = [fn: string, what: string, call: () => unknown, error: ErrorClass, op?: string];
 
 /**
- * Registers one test per case, plus one that fails if a function exported by `src/index.ts` from one of
- * `modules` that takes arguments has no case.
+ * Registers one test per case, plus one that fails if a function of one of `modules` that takes arguments
+ * and that `src/index.ts` or `src/node/index.ts` exports, at the top level or in a namespace (`F`, `vision`,
+ * `data`…), has no case.
  */
 export function badInputSuite(
   title: string,
@@ -42,7 +44,7 @@ export function badInputSuite(
       void it('covers every public function of its modules', () => {
         const covered = new Set(cases.map(([fn]) => fn));
         const exported = new Set(modules.flatMap((m) => Object.values(m)));
-        const missing = Object.entries(api)
+        const missing = publicFunctions()
           .filter(
             ([name, value]) =>
               typeof value === 'function' && value.length > 0 && exported.has(value) && !covered.has(name),
@@ -52,4 +54,19 @@ export function badInputSuite(
       });
     }
   });
+}
+
+/**
+ * Every name and value the two entry points export (`convnet-ts` and `convnet-ts/node`), with the members of
+ * their namespaces under their own names.
+ */
+function publicFunctions(): [string, unknown][] {
+  const entries = [...Object.entries(api), ...Object.entries(nodeApi)];
+  const namespaces = entries
+    .map(([, value]) => value)
+    .filter((value) => Object.prototype.toString.call(value) === '[object Module]') as Record<
+    string,
+    unknown
+  >[];
+  return [...entries, ...namespaces.flatMap((ns) => Object.entries(ns))];
 }
