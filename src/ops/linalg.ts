@@ -4,7 +4,7 @@
  */
 import { isFloating } from '../dtype.js';
 import { DTypeError, ShapeError } from '../errors.js';
-import { broadcastShapes, formatShape, sizeOf } from '../shape.js';
+import { broadcastShapes, formatShape, shapesEqual, sizeOf } from '../shape.js';
 import { backend } from '../backend/registry.js';
 import { record } from '../autograd/graph.js';
 import { noGrad } from '../autograd/grad-mode.js';
@@ -98,11 +98,8 @@ export function matmulBackward(grad: Tensor, input: Tensor, other: Tensor): [Ten
   return [sumToShape(da, a.shape).reshape(input.shape), sumToShape(db, b.shape).reshape(other.shape)];
 }
 
-/**
- * Fully connected layer: `y = x Wᵀ + b` for `x` of shape `(*, in)`, `weight` `(out, in)` and `bias` `(out)`;
- * `y` has shape `(*, out)`.
- */
-export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+/** Checks the arguments of `linear` and returns the weight's `[outFeatures, inFeatures]`. */
+function checkLinear(input: Tensor, weight: Tensor, bias: Tensor | null | undefined): [number, number] {
   checkFloatPair('linear', input, weight, ['input', 'weight']);
   if (weight.ndim !== 2)
     throw new ShapeError(
@@ -130,6 +127,15 @@ export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Ten
     if (bias.dtype !== input.dtype)
       throw new DTypeError('linear', 'bias', `expected dtype ${input.dtype}, got ${bias.dtype}`);
   }
+  return [outFeatures, inFeatures];
+}
+
+/**
+ * Fully connected layer: `y = x Wᵀ + b` for `x` of shape `(*, in)`, `weight` `(out, in)` and `bias` `(out)`;
+ * `y` has shape `(*, out)`.
+ */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const [outFeatures, inFeatures] = checkLinear(input, weight, bias);
   const rows = input.size / inFeatures;
   const outShape = [...input.shape.slice(0, -1), outFeatures];
   const product = rawGemm(
@@ -150,7 +156,16 @@ export function linearBackward(
   weight: Tensor,
   bias: Tensor | null,
 ): (Tensor | null)[] {
-  const [outFeatures, inFeatures] = weight.shape as [number, number];
+  const [outFeatures, inFeatures] = checkLinear(input, weight, bias);
+  checkTensor(grad, 'linear', 'grad');
+  const outShape = [...input.shape.slice(0, -1), outFeatures];
+  if (!shapesEqual(grad.shape, outShape)) {
+    throw new ShapeError(
+      'linear',
+      'grad',
+      `expected the output shape ${formatShape(outShape)}, got ${formatShape(grad.shape)}`,
+    );
+  }
   const rows = input.size / inFeatures;
   const dx = rawGemm(grad, weight, { batch: 1, m: rows, k: outFeatures, n: inFeatures }).reshape(input.shape);
   const dw = rawGemm(grad, input, { batch: 1, m: outFeatures, k: rows, n: inFeatures }, true, false).reshape(
