@@ -1,9 +1,10 @@
 /**
  * The engine behind `applyKernel` and `edgeMagnitude`: correlates an already padded `(1, C, H, W)` image
  * with kernels through `F.conv2d` (groups = C: each channel with its own copy of the kernel), one band of
- * output rows at a time so that the windows `conv2d` lays out (`sig2col`, one row of `kH·kW` values per
- * output pixel and channel) never exceed a fixed number of elements, however large the image. Bands give
- * exactly the result of one pass: each output row reads the same input rows either way.
+ * output rows at a time. The forward pass of such a depthwise convolution is the backend's direct loop, but
+ * its backward pass lays out windows (`sig2col`, one row of `kH·kW` values per output pixel and channel):
+ * bands keep those within a fixed number of elements however large the image, and give progress. Bands
+ * give exactly the result of one pass: each output row reads the same input rows either way.
  *
  * Internal (not re-exported by `vision`): the band budget is a parameter here so tests can force tiny bands.
  */
