@@ -11,6 +11,7 @@
 import * as F from '../functional.js';
 import { tensor } from '../creation.js';
 import { cat } from '../ops/shape.js';
+import { isGradEnabled } from '../autograd/grad-mode.js';
 import type { Tensor } from '../tensor.js';
 import type { Kernel } from './kernels.js';
 
@@ -36,15 +37,18 @@ function passesOf(kernel: Kernel, image: Tensor): Passes {
   return [depthwise(column, kH, 1, image), depthwise(row, 1, kW, image)];
 }
 
-/** Window elements laid out per output row: the largest `sig2col` buffer of any pass, for one row. */
-function elementsPerRow(passes: Passes, image: Tensor): number {
+/**
+ * Elements one output row costs in its largest buffer: with `windows` (a backward pass will lay them out),
+ * the largest `sig2col` buffer of any pass for one row; without, the largest pass output for one row.
+ */
+function elementsPerRow(passes: Passes, image: Tensor, windows: boolean): number {
   const channels = image.shape[1]!;
   let width = image.shape[3]!;
   let largest = 0;
   for (const weight of passes) {
     const [kH, kW] = [weight.shape[2]!, weight.shape[3]!];
     width = width - kW + 1;
-    largest = Math.max(largest, channels * width * kH * kW);
+    largest = Math.max(largest, channels * width * (windows ? kH * kW : 1));
   }
   return largest;
 }
@@ -57,8 +61,10 @@ function correlate(band: Tensor, passes: Passes): Tensor {
 /**
  * Correlates `padded` `(1, C, H, W)` with each kernel (all of one size) without further padding ('valid'),
  * returning one `(1, C, H − kH + 1, W − kW + 1)` tensor per kernel. Bands of output rows are sized so that
- * each keeps its windows within `budget` elements (at least one row per band); `onProgress(rowsDone,
- * rowsTotal)` is called after each band. Built from differentiable ops (narrow, conv2d, cat).
+ * each keeps its largest buffer within `budget` elements (at least one row per band): the windows when
+ * gradients will be wanted, else the band's output, so a plain filter pass takes few bands (each band costs
+ * a copy of its input rows and of its result). `onProgress(rowsDone, rowsTotal)` is called after each band.
+ * Built from differentiable ops (narrow, conv2d, cat).
  */
 export function correlateInBands(
   padded: Tensor,
@@ -69,7 +75,8 @@ export function correlateInBands(
   const kH = kernels[0]!.matrix.length;
   const rowsTotal = padded.shape[2]! - kH + 1;
   const passes = kernels.map((k) => passesOf(k, padded));
-  const perRow = Math.max(...passes.map((p) => elementsPerRow(p, padded)));
+  const windows = padded.requiresGrad && isGradEnabled();
+  const perRow = Math.max(...passes.map((p) => elementsPerRow(p, padded, windows)));
   const rowsPerBand = Math.max(1, Math.floor(budget / perRow));
   const bands: Tensor[][] = passes.map(() => []);
   for (let start = 0; start < rowsTotal; start += rowsPerBand) {
