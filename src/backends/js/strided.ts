@@ -9,11 +9,23 @@ import type { Shape } from '../../shape.js';
 import { sizeOf, stridesOf } from '../../shape.js';
 import { forEachBlock, forEachRow } from './indexing.js';
 
-/** Copies a strided view into a new contiguous array. */
+/** True when a block's offsets are `0, 1, 2, …`: the block is one contiguous run of the array. */
+function isContiguous(table: Int32Array): boolean {
+  return table.every((offset, j) => offset === j);
+}
+
+/** Copies a strided view into a new contiguous array; contiguous blocks move in one block copy. */
 export function stridedCopy(x: TypedArray, view: StridedView): TypedArray {
   const out = typedArrayFor(dtypeOf(x), sizeOf(view.shape));
   let o = 0;
+  let contiguous: boolean | undefined;
   forEachBlock(view.shape, view.strides, view.offset, (base, table) => {
+    contiguous ??= isContiguous(table);
+    if (contiguous) {
+      out.set(x.subarray(base, base + table.length), o);
+      o += table.length;
+      return;
+    }
     for (let j = 0; j < table.length; j++) out[o++] = x[base + table[j]!]!;
   });
   return out;
@@ -22,7 +34,13 @@ export function stridedCopy(x: TypedArray, view: StridedView): TypedArray {
 /** Adds a contiguous `src` into a strided view of `target`. */
 export function stridedAccumulate(target: TypedArray, view: StridedView, src: TypedArray): void {
   let o = 0;
+  let contiguous: boolean | undefined;
   forEachBlock(view.shape, view.strides, view.offset, (base, table) => {
+    contiguous ??= isContiguous(table);
+    if (contiguous) {
+      for (let j = 0; j < table.length; j++) target[base + j]! += src[o++]!;
+      return;
+    }
     for (let j = 0; j < table.length; j++) target[base + table[j]!]! += src[o++]!;
   });
 }
