@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 expected_clang='14.0.6'
-source_files=(src/backends/wasm/gemm.c src/backends/wasm/depthwise.c)
+source_files=(src/backends/wasm/gemm.c src/backends/wasm/depthwise.c src/backends/wasm/elementwise.c)
 out="${1:-src/backends/wasm/kernels.generated.ts}"
 
 clang="${CLANG:-clang}"
@@ -30,8 +30,8 @@ fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-# wasm32 without libc; gemm_f32 and depthwise_f32 are exported by their export_name attributes, __heap_base tells the loader where
-# free memory starts, and the memory itself is exported as `memory`.
+# wasm32 without libc; gemm_f32, depthwise_f32 and clamp_f32 are exported by their export_name attributes,
+# __heap_base tells the loader where free memory starts, and the memory itself is exported as `memory`.
 "$clang" --target=wasm32 -msimd128 -O3 -ffreestanding -nostdlib \
   -Wl,--no-entry -Wl,--export=__heap_base \
   -o "$tmp/kernels.wasm" "${source_files[@]}"

@@ -1,8 +1,8 @@
 /**
  * The `wasm` backend: the `js` backend with kernels replaced, one at a time, by WebAssembly SIMD ones. So far
  * `gemm` (float32; other dtypes use the js gemm), which is most of a convolutional network's training step,
- * and `depthwiseConv2d` (float32), which is most of an image filter. The module is compiled on first use, not
- * on import.
+ * `depthwiseConv2d` (float32), which is most of an image filter, and `clamp` (float32). The module is compiled
+ * on first use, not on import.
  *
  * @example
  * setBackend('wasm');
@@ -11,7 +11,8 @@
 import type { Backend } from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
 import { depthwiseConv2d } from './depthwise.js';
+import { clamp } from './elementwise.js';
 import { gemm } from './gemm.js';
 
-/** The js backend with WebAssembly SIMD float32 `gemm` and `depthwiseConv2d`. */
-export const wasmBackend: Backend = { ...jsBackend, name: 'wasm', gemm, depthwiseConv2d };
+/** The js backend with WebAssembly SIMD float32 `gemm`, `depthwiseConv2d` and `clamp`. */
+export const wasmBackend: Backend = { ...jsBackend, name: 'wasm', gemm, depthwiseConv2d, clamp };

@@ -1,8 +1,8 @@
 /**
- * The wasm backend's compiled kernels (`gemm.c` and `depthwise.c`, embedded by `scripts/build-wasm.sh`), instantiated
- * synchronously on first use, so importing the library costs no compilation. The module's memory holds its
- * own static buffers followed by one scratch region, from `__heap_base` on, that every call reuses; it grows
- * when a call needs more and never shrinks.
+ * The wasm backend's compiled kernels (`gemm.c`, `depthwise.c` and `elementwise.c`, embedded by
+ * `scripts/build-wasm.sh`), instantiated synchronously on first use, so importing the library costs no
+ * compilation. The module's memory holds its own static buffers followed by one scratch region, from
+ * `__heap_base` on, that every call reuses; it grows when a call needs more and never shrinks.
  */
 import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 
@@ -45,6 +45,8 @@ export interface Kernels {
     outH: number,
     outW: number,
   ) => void;
+  /** `clamp_f32` of `elementwise.c`: `x` and `out` are byte offsets into `memory`. */
+  readonly clampF32: (x: number, out: number, n: number, lo: number, hi: number) => void;
 }
 
 const PAGE_BYTES = 65536;
@@ -89,6 +91,7 @@ export function loadKernels(): Kernels {
       scratchStart: Math.ceil(heapBase / 16) * 16,
       gemmF32: exports.gemm_f32 as Kernels['gemmF32'],
       depthwiseF32: exports.depthwise_f32 as Kernels['depthwiseF32'],
+      clampF32: exports.clamp_f32 as Kernels['clampF32'],
     };
   }
   return kernels;

@@ -1,11 +1,14 @@
 /**
- * The backends' direct depthwise convolution (`depthwiseConv2d`, which `conv1d`/`conv2d` use when every
- * group has one input channel) against a naive loop written from the definition: strides, dilations,
- * channel multipliers, 1-D planes, kernels wider than the row block, and row widths around the wasm
- * kernel's 16-value SIMD blocks; float32 and float64. The PyTorch fixtures of test/convolution.test.ts and
- * test/vision-filter.test.ts check the same path through `F.conv1d`/`F.conv2d`.
+ * Backend kernels that ops reach only in special cases, on every backend against definitions written here:
+ * the direct depthwise convolution (`depthwiseConv2d`, which `conv1d`/`conv2d` use when every group has one
+ * input channel) against a naive loop — strides, dilations, channel multipliers, 1-D planes, kernels wider
+ * than the row block, row widths around the wasm kernel's 16-value SIMD blocks — and `clamp` with NaN,
+ * infinities, open bounds and lo > hi at lengths around the 4-lane SIMD width; float32 and float64. The
+ * PyTorch fixtures of test/convolution.test.ts, test/vision-filter.test.ts and test/elementwise.test.ts check
+ * the same kernels through `F.conv1d`/`F.conv2d` and `clamp`.
  */
 import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
 import type { DepthwiseSpec } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backends/js/index.js';
 import { wasmBackend } from '../src/backends/wasm/index.js';
@@ -100,6 +103,32 @@ for (const backend of [jsBackend, wasmBackend]) {
           const expected = naive(Array.from(make(x)), Array.from(make(w)), s);
           const tolerance = dtype === 'float32' ? { rtol: 1e-5, atol: 1e-5 } : { rtol: 1e-12, atol: 1e-12 };
           assertAllClose(Array.from(got), expected, tolerance);
+        });
+      }
+    }
+  });
+}
+
+/** Values around and beyond [0, 1], with NaN and infinities, at lengths around the 4-lane SIMD width. */
+const CLAMP_INPUT = [-2, -1, 0, 0.25, 1, 1.5, Number.NaN, Infinity, -Infinity, 0.999, 3, -0.5, 0.5];
+
+for (const backend of [jsBackend, wasmBackend]) {
+  void describe(`${backend.name} backend: clamp`, () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (const length of [0, 1, 3, 4, 5, 13]) {
+        void it(`${length} values (${dtype})`, () => {
+          const values = CLAMP_INPUT.slice(0, length);
+          const make = (v: number[]) => (dtype === 'float32' ? Float32Array.from(v) : Float64Array.from(v));
+          for (const [lo, hi] of [
+            [0, 1],
+            [-Infinity, 0.5],
+            [0.25, Infinity],
+            [1, 0],
+          ] as const) {
+            const got = Array.from(backend.clamp(make(values), lo, hi));
+            const expected = values.map((v) => (Number.isNaN(v) ? v : Math.min(Math.max(v, lo), hi)));
+            assert.deepEqual(got, Array.from(make(expected)), `clamp to [${lo}, ${hi}]`);
+          }
         });
       }
     }
