@@ -60,11 +60,11 @@ function correlate(band: Tensor, passes: Passes): Tensor {
 
 /**
  * Correlates `padded` `(1, C, H, W)` with each kernel (all of one size) without further padding ('valid'),
- * returning one `(1, C, H − kH + 1, W − kW + 1)` tensor per kernel. Bands of output rows are sized so that
- * each keeps its largest buffer within `budget` elements (at least one row per band): the windows when
- * gradients will be wanted, else the band's output, so a plain filter pass takes few bands (each band costs
- * a copy of its input rows and of its result). `onProgress(rowsDone, rowsTotal)` is called after each band.
- * Built from differentiable ops (narrow, conv2d, cat).
+ * returning one `(1, C, H − kH + 1, W − kW + 1)` tensor per kernel. When gradients will be wanted, bands of
+ * output rows keep their windows within `budget` elements (at least one row per band); otherwise the image
+ * goes through in one pass, or, when `onProgress` asks to hear about it, in bands whose outputs stay within
+ * `budget` (each band costs a copy of its input rows and of its result). `onProgress(rowsDone, rowsTotal)`
+ * is called after each band. Built from differentiable ops (narrow, conv2d, cat).
  */
 export function correlateInBands(
   padded: Tensor,
@@ -77,7 +77,8 @@ export function correlateInBands(
   const passes = kernels.map((k) => passesOf(k, padded));
   const windows = padded.requiresGrad && isGradEnabled();
   const perRow = Math.max(...passes.map((p) => elementsPerRow(p, padded, windows)));
-  const rowsPerBand = Math.max(1, Math.floor(budget / perRow));
+  const banded = windows || onProgress !== undefined;
+  const rowsPerBand = banded ? Math.max(1, Math.floor(budget / perRow)) : rowsTotal;
   const bands: Tensor[][] = passes.map(() => []);
   for (let start = 0; start < rowsTotal; start += rowsPerBand) {
     const rows = Math.min(rowsPerBand, rowsTotal - start);
