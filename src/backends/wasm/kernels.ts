@@ -58,6 +58,7 @@ export const F32 = 4;
 export function align16(x: number): number {
   return Math.ceil(x / 16) * 16;
 }
+
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** Decodes standard base64 (with `=` padding), without relying on `atob` or `Buffer`. */
