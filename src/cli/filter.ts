@@ -196,14 +196,7 @@ export async function filterCommand(
         }
         stageImage(staged, path, computed, {
           format,
-          bitDepth:
-            format === 'jpeg'
-              ? 8
-              : options.bitDepth === undefined
-                ? decoded.bitDepth
-                : options.bitDepth === '16'
-                  ? 16
-                  : 8,
+          bitDepth: outputBitDepth(format, options.bitDepth, decoded.bitDepth),
           quality: options.quality,
         });
         const [, rh, rw] =
@@ -281,6 +274,13 @@ function computeResult(
     if (error instanceof ConvnetError) throw new CliError(input.path, `${result.label}: ${error.message}`);
     throw error;
   }
+}
+
+/** Bits per sample of an output: 8 for JPEG, else `--bit-depth`, else the input's own. */
+function outputBitDepth(format: ImageFormat, requested: '8' | '16' | undefined, input: 8 | 16): 8 | 16 {
+  if (format === 'jpeg') return 8;
+  if (requested === undefined) return input;
+  return requested === '16' ? 16 : 8;
 }
 
 /** Writes `picture` to a staged file for `path`; a JPEG drops the alpha. */
