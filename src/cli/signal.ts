@@ -103,12 +103,6 @@ function chooseDemos(options: SignalOptions): SignalDemo[] {
   if (!MODES.includes(mode)) {
     throw new CliError('--mode', `expected full, same or valid, got ${JSON.stringify(mode)}`);
   }
-  if (mode === 'valid' && kernel.length > signal.length) {
-    throw new CliError(
-      '--kernel',
-      `${kernel.length} values, longer than the signal (${signal.length}): mode 'valid' needs a kernel no longer than the signal`,
-    );
-  }
   return [
     convolutionDemo(signal, kernel, { mode: mode as SignalMode, correlate: options.correlate === true }),
   ];

@@ -58,7 +58,10 @@ export interface SignalDemosOptions {
 
 /** Options of {@link convolutionDemo}. */
 export interface ConvolutionDemoOptions {
-  /** numpy's mode (default `'full'`). In `'valid'` the kernel may not be longer than the signal. */
+  /**
+   * numpy's mode (default `'full'`). As in numpy, a kernel longer than the signal swaps roles with it, so
+   * `'valid'` then gives their complete overlaps too.
+   */
   mode?: SignalMode;
   /** Correlate (`np.correlate`, kernel not flipped) instead of convolving (default `false`). */
   correlate?: boolean;
@@ -205,13 +208,6 @@ export function convolutionDemo(
   }
   if (options?.title !== undefined && typeof options.title !== 'string') {
     throw new ArgumentError(op, 'title', `expected a string, got ${typeof options.title}`);
-  }
-  if (mode === 'valid' && kernel.length > signal.length) {
-    throw new ArgumentError(
-      op,
-      'kernel',
-      `the kernel (${kernel.length} values) is longer than the signal (${signal.length}): mode 'valid' has no complete overlap`,
-    );
   }
   const operation = correlate ? 'correlate' : 'convolve';
   const title = options?.title ?? `np.${operation}(signal, kernel, '${mode}')`;
