@@ -94,7 +94,8 @@ export function loadFile(path: string): SafetensorsContents {
   }
 }
 
-function checkPath(path: unknown, op: string): asserts path is string {
+/** Fails with an {@link ArgumentError} naming `op` unless `path` is a non-empty string. */
+export function checkPath(path: unknown, op: string): asserts path is string {
   if (typeof path !== 'string' || path === '') {
     throw new ArgumentError(
       op,

@@ -8,7 +8,7 @@ import type { Tensor } from '../../tensor.js';
 import type { DecodedImage, ImageFormat } from '../../vision/codec.js';
 import { decodeImage, encodeJpeg, encodePng } from '../../vision/codec.js';
 import { isDirectory, readDataFile } from '../data/files.js';
-import { writeFileAtomic } from '../files.js';
+import { checkPath, writeFileAtomic } from '../files.js';
 
 /** Options of {@link writeImageFile}. */
 export interface WriteImageFileOptions {
@@ -32,7 +32,7 @@ export interface WriteImageFileOptions {
  * const { image, alpha } = readImageFile('data/images/chelsea.png');   // image (3, 300, 451)
  */
 export function readImageFile(path: string): DecodedImage {
-  checkPath('readImageFile', path);
+  checkPath(path, 'readImageFile');
   return decodeImage(readDataFile(path, 'readImageFile'), path);
 }
 
@@ -53,7 +53,7 @@ export function readImageFile(path: string): DecodedImage {
  */
 export function writeImageFile(path: string, image: Tensor, options?: WriteImageFileOptions): void {
   const op = 'writeImageFile';
-  checkPath(op, path);
+  checkPath(path, op);
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new ArgumentError(
       op,
@@ -104,14 +104,4 @@ function formatOfPath(path: string): ImageFormat {
     'path',
     `cannot tell the image format of ${JSON.stringify(path)}: expected a .png, .jpg or .jpeg extension, or options.format`,
   );
-}
-
-function checkPath(op: string, path: unknown): asserts path is string {
-  if (typeof path !== 'string' || path === '') {
-    throw new ArgumentError(
-      op,
-      'path',
-      `expected a non-empty string, got ${typeof path === 'string' ? 'an empty string' : typeof path}`,
-    );
-  }
 }
