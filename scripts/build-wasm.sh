@@ -6,19 +6,19 @@
 #   npm run build:wasm                    # writes src/backends/wasm/kernels.generated.ts
 #   scripts/build-wasm.sh OUT.ts          # writes OUT.ts instead (test/wasm-build.test.ts compares the two)
 #
-# Expects Debian 12's clang 14.0.6 with lld's wasm-ld (`apt-get install -y clang lld`); the committed bytes
+# Expects Debian 12's clang-16 (16.0.6) with lld-16's wasm-ld (`apt-get install -y clang-16 lld-16`); the committed bytes
 # are that compiler's output, and another version may compile the same source to different bytes. Set
 # ALLOW_ANY_CLANG=1 to build with another version anyway.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-expected_clang='14.0.6'
-source_files=(src/backends/wasm/gemm.c src/backends/wasm/depthwise.c src/backends/wasm/elementwise.c)
+expected_clang='16.0.6'
+source_files=($(ls src/backends/wasm/*.c | LC_ALL=C sort))
 out="${1:-src/backends/wasm/kernels.generated.ts}"
 
-clang="${CLANG:-clang}"
+clang="${CLANG:-clang-16}"
 if ! command -v "$clang" >/dev/null; then
-  echo "build-wasm: $clang not found; install it with: apt-get install -y clang lld" >&2
+  echo "build-wasm: $clang not found; install it with: apt-get install -y clang-16 lld-16" >&2
   exit 1
 fi
 version="$("$clang" -dumpversion)"

@@ -9,6 +9,7 @@
  */
 import type { DType, TypedArray } from '../dtype.js';
 import type { Shape } from '../shape.js';
+import type { AvgPoolDivisor, Conv2dGeometry, Pool2dGeometry } from './geometry.js';
 
 /** Element-wise functions of one argument. Float-only ones (`exp`, `erf`…) receive float arrays. */
 export type UnaryOp =
@@ -63,24 +64,6 @@ export interface WindowSpec {
 }
 
 /**
- * A depthwise correlation over the two trailing axes: `x` is `(N, C, H, W)`, already padded, and `weight`
- * holds `C · multiplier` kernels `(kH, kW)`; output channel `c · multiplier + j` correlates input channel `c`
- * with kernel `c · multiplier + j`. The output is `(N, C · multiplier, outH, outW)` with, per axis,
- * `out = floor((L − dilation · (k − 1) − 1) / stride) + 1`. A 1-D correlation has `H = kH = outH = 1`.
- */
-export interface DepthwiseSpec {
-  readonly batch: number;
-  readonly channels: number;
-  readonly multiplier: number;
-  /** `[H, W]` of the (padded) input. */
-  readonly inputShape: readonly [number, number];
-  readonly kernelShape: readonly [number, number];
-  readonly stride: readonly [number, number];
-  readonly dilation: readonly [number, number];
-  readonly outputShape: readonly [number, number];
-}
-
-/**
  * A batch of matrix products `C[b] = op(A[b]) · op(B[b])` with `op(A[b])` of shape `(m, k)` and `op(B[b])`
  * of shape `(k, n)`. `A[b]` starts at `b * aBatchStride` and is stored `(m, k)`, or `(k, m)` when `transA`;
  * likewise `B`. A batch stride of 0 reuses one matrix for every batch entry.
@@ -106,6 +89,48 @@ export interface PadSpec {
   readonly mode: PadMode;
   /** Fill value for `'constant'`. */
   readonly value: number;
+}
+
+/** Which gradients {@link Backend.conv2dBackward} computes. */
+export interface ConvGradientNeeds {
+  readonly input: boolean;
+  readonly weight: boolean;
+  readonly bias: boolean;
+}
+
+/** The gradients of a convolution; `null` for each one not asked for. */
+export interface ConvGradients {
+  /** `(N, Cin, H, W)`. */
+  readonly input: TypedArray | null;
+  /** `(Cout, Cin/groups, kH, kW)`. */
+  readonly weight: TypedArray | null;
+  /** `(Cout)`: the upstream gradient summed over the batch and every position. */
+  readonly bias: TypedArray | null;
+}
+
+/** The hyperparameters of one {@link Backend.sgdStep}, as PyTorch's `SGD`. */
+export interface SgdStepSpec {
+  readonly lr: number;
+  readonly momentum: number;
+  readonly dampening: number;
+  readonly weightDecay: number;
+  readonly nesterov: boolean;
+  readonly maximize: boolean;
+}
+
+/** The hyperparameters of one {@link Backend.adamStep}, as PyTorch's `Adam` and `AdamW`. */
+export interface AdamStepSpec {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  /** AdamW: the decay shrinks the parameter (`θ ← θ (1 − lr·weightDecay)`) instead of joining the gradient. */
+  readonly decoupled: boolean;
+  readonly amsgrad: boolean;
+  readonly maximize: boolean;
+  /** The parameter's step count, this step included (1 on the first step). */
+  readonly step: number;
 }
 
 /** The compute interface every backend implements. */
@@ -159,11 +184,66 @@ export interface Backend {
   gemm(spec: GemmSpec): TypedArray;
 
   /**
-   * Depthwise convolution (each output channel sees one input channel), see {@link DepthwiseSpec}: the direct
-   * loop that `conv1d`/`conv2d` use instead of `sig2col` + `gemm` when every group has one input and one
-   * output channel, where a product with one output column would waste the GEMM.
+   * A grouped 2-D convolution with zero padding (see {@link Conv2dGeometry}), plus `bias` (one value per
+   * output channel) when it is not null: `x` `(N, Cin, H, W)`, `weight` `(Cout, Cin/groups, kH, kW)`, the
+   * result `(N, Cout, outH, outW)`. The backend picks the algorithm (windows and GEMM, direct, depthwise).
    */
-  depthwiseConv2d(x: TypedArray, weight: TypedArray, spec: DepthwiseSpec): TypedArray;
+  conv2d(x: TypedArray, weight: TypedArray, bias: TypedArray | null, g: Conv2dGeometry): TypedArray;
+  /**
+   * The gradients of {@link Backend.conv2d} given the upstream gradient `grad` `(N, Cout, outH, outW)`: with
+   * respect to the input (the transposed convolution of `grad`), the weight and the bias, each only if
+   * `needs` asks for it.
+   */
+  conv2dBackward(
+    grad: TypedArray,
+    x: TypedArray,
+    weight: TypedArray,
+    g: Conv2dGeometry,
+    needs: ConvGradientNeeds,
+  ): ConvGradients;
+
+  /**
+   * Max pooling of each plane (see {@link Pool2dGeometry}), padding counting as −∞: the maxima
+   * `(planes, outH, outW)` and where each was, as a flat index `h·W + w` into its input plane (PyTorch's
+   * `return_indices`). The first maximum wins; NaN counts as the maximum.
+   */
+  maxPool2d(x: TypedArray, g: Pool2dGeometry): { values: TypedArray; indices: Int32Array };
+  /** The adjoint of max pooling: each gradient added to the input element `indices` names; `(planes, H, W)`. */
+  maxPool2dBackward(grad: TypedArray, indices: Int32Array, g: Pool2dGeometry): TypedArray;
+  /** Average pooling of each plane, padding counting as 0, each sum divided as `divisor` says. */
+  avgPool2d(x: TypedArray, g: Pool2dGeometry, divisor: AvgPoolDivisor): TypedArray;
+  /** The adjoint of average pooling: each gradient, divided as in the forward pass, spread over its window. */
+  avgPool2dBackward(grad: TypedArray, g: Pool2dGeometry, divisor: AvgPoolDivisor): TypedArray;
+
+  /** The gradient of ReLU: `grad` where `out > 0`, else 0 (PyTorch's choice at 0). */
+  reluBackward(grad: TypedArray, out: TypedArray): TypedArray;
+  /** `log(softmax(x))` along the middle axis of `x` viewed as `(outer, classes, inner)`, max-shifted. */
+  logSoftmax(x: TypedArray, outer: number, classes: number, inner: number): TypedArray;
+
+  /**
+   * One SGD step on `param` in place, as `torch.optim.SGD`: `d = ±grad + weightDecay·param`, the momentum
+   * buffer (updated in place; `null` without momentum, or filled with `d` when `firstStep`), then
+   * `param −= lr · d`.
+   */
+  sgdStep(
+    param: TypedArray,
+    grad: TypedArray,
+    momentumBuffer: TypedArray | null,
+    firstStep: boolean,
+    spec: SgdStepSpec,
+  ): void;
+  /**
+   * One Adam or AdamW step on `param` in place, as `torch.optim.Adam`/`AdamW`; `expAvg`, `expAvgSq` and
+   * (with amsgrad) `maxExpAvgSq` are updated in place.
+   */
+  adamStep(
+    param: TypedArray,
+    grad: TypedArray,
+    expAvg: TypedArray,
+    expAvgSq: TypedArray,
+    maxExpAvgSq: TypedArray | null,
+    spec: AdamStepSpec,
+  ): void;
 
   /** The elements of a strided view, copied into a new contiguous array of shape `view.shape`. */
   stridedCopy(x: TypedArray, view: StridedView): TypedArray;
