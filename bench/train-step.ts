@@ -16,8 +16,7 @@ import {
   registerBackend,
   setBackend,
 } from '../src/index.js';
-import { jsBackend } from '../src/backends/js/index.js';
-import { wasmBackend } from '../src/backends/wasm/index.js';
+import { registeredBackend } from '../src/backend/registry.js';
 import { formatTable, time } from './timing.js';
 
 const BATCH = 64;
@@ -54,7 +53,7 @@ export function run(): void {
   console.log(`bench-CNN training step, batch ${BATCH}, float32, images/s (best / median)`);
   const previous = getBackend();
   const rows: string[][] = [];
-  for (const backend of [jsBackend, wasmBackend]) {
+  for (const backend of ['js', 'wasm'].map((name) => registeredBackend(name)!)) {
     manualSeed(0);
     const model = benchCnn();
     const optimizer = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });

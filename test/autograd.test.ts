@@ -15,6 +15,7 @@ import {
   randn,
   registerBackend,
   setBackend,
+  backendFallbacks,
   tensor,
 } from '../src/index.js';
 import type { Backend } from '../src/index.js';
@@ -261,6 +262,7 @@ const cases: BadInputCase[] = [
     },
     BackendError,
   ],
+  ['backendFallbacks', 'an unknown name', () => backendFallbacks('webgpu'), BackendError],
   [
     'registerBackend',
     'a non-backend',

@@ -1,18 +1,16 @@
 /**
- * The `wasm` backend: the `js` backend with kernels replaced, one at a time, by WebAssembly SIMD ones. So far
- * `gemm` (float32; other dtypes use the js gemm), which is most of a convolutional network's training step,
- * `depthwiseConv2d` (float32), which is most of an image filter, and `clamp` (float32). The module is compiled
- * on first use, not on import.
+ * The `wasm` backend: kernels in WebAssembly SIMD for float32, registered as a partial backend whose
+ * missing methods the registry takes from `js` (see `backendFallbacks('wasm')`). Float64 and int32 inputs
+ * go to the `js` functions from inside each kernel's glue. The module is compiled on first use, not on
+ * import.
  *
  * @example
  * setBackend('wasm');
  * matmul(randn([512, 256]), randn([256, 128]));   // computed in WebAssembly
  */
-import type { Backend } from '../../backend/backend.js';
-import { jsBackend } from '../js/index.js';
-import { depthwiseConv2d } from './depthwise.js';
+import type { PartialBackend } from '../../backend/registry.js';
 import { clamp } from './elementwise.js';
 import { gemm } from './gemm.js';
 
-/** The js backend with WebAssembly SIMD float32 `gemm`, `depthwiseConv2d` and `clamp`. */
-export const wasmBackend: Backend = { ...jsBackend, name: 'wasm', gemm, depthwiseConv2d, clamp };
+/** The wasm backend's own methods. */
+export const wasmBackend: PartialBackend = { name: 'wasm', gemm, clamp };
