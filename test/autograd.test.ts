@@ -207,10 +207,12 @@ void describe('gradcheck', () => {
 });
 
 void describe('backends', () => {
-  void it('setBackend switches between registered backends', () => {
-    assert.equal(getBackend(), 'js');
+  void it('starts on wasm, the fastest backend, and setBackend switches between registered backends', () => {
+    assert.equal(getBackend(), 'wasm');
     setBackend('js');
     assert.equal(getBackend(), 'js');
+    setBackend('wasm');
+    assert.equal(getBackend(), 'wasm');
   });
 });
 

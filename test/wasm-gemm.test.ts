@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import type { GemmSpec } from '../src/backend/backend.js';
 import { gemm as jsGemm } from '../src/backends/js/gemm.js';
 import { gemm as wasmGemm } from '../src/backends/wasm/gemm.js';
-import { getBackend, listBackends } from '../src/index.js';
 import type { TypedArray } from '../src/index.js';
 import { assertAllClose } from './helpers/close.js';
 
@@ -138,11 +137,4 @@ void describe('wasm gemm delegates other dtypes to the js gemm', () => {
       assert.deepEqual(actual, jsGemm(spec));
     });
   }
-});
-
-void describe('the wasm backend', () => {
-  void it('is registered beside js, which stays the default', () => {
-    assert.ok(listBackends().includes('wasm'));
-    assert.equal(getBackend(), 'js');
-  });
 });

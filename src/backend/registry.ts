@@ -1,6 +1,7 @@
 /**
  * Which backend computes: `setBackend(name)` picks one of the registered backends for every op that
- * follows. The `js` reference backend is registered and active from the start.
+ * follows. The `js` reference backend and the `wasm` backend are registered from the start, and `wasm`, the
+ * fastest, is active wherever the engine has WebAssembly SIMD (`js` elsewhere).
  *
  * A backend may implement only some of the interface: registering it fills every method it lacks with the
  * `js` backend's, here and nowhere else, and remembers which ones, so `backendFallbacks` can say what still
@@ -9,7 +10,7 @@
 import { BackendError } from '../errors.js';
 import type { Backend } from './backend.js';
 import { jsBackend } from '../backends/js/index.js';
-import { wasmBackend } from '../backends/wasm/index.js';
+import { wasmBackend, wasmSimdSupported } from '../backends/wasm/index.js';
 
 /** A backend's compute methods: everything in {@link Backend} but its name. */
 export type BackendMethod = Exclude<keyof Backend, 'name'>;
@@ -38,7 +39,7 @@ function complete(partial: PartialBackend): Registered {
 }
 
 const backends = new Map<string, Registered>([jsBackend, wasmBackend].map((b) => [b.name, complete(b)]));
-let active: Backend = jsBackend;
+let active: Backend = wasmSimdSupported() ? backends.get(wasmBackend.name)!.backend : jsBackend;
 
 /**
  * Makes a backend available to `setBackend` under its name. Methods it does not implement run on the `js`

@@ -12,5 +12,42 @@ import type { PartialBackend } from '../../backend/registry.js';
 import { clamp } from './elementwise.js';
 import { gemm } from './gemm.js';
 
+/** `(module (func (result v128) (v128.const i32x4 0 0 0 0)))`: valid only where WebAssembly has SIMD. */
+const SIMD_PROBE = new Uint8Array([
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b,
+  0x03,
+  0x02,
+  0x01,
+  0x00,
+  0x0a,
+  0x16,
+  0x01,
+  0x14,
+  0x00,
+  0xfd,
+  0x0c,
+  ...new Array<number>(16).fill(0),
+  0x0b,
+]);
+
+/** True where this engine runs WebAssembly with 128-bit SIMD, which every kernel of the module uses. */
+export function wasmSimdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE);
+}
+
 /** The wasm backend's own methods. */
 export const wasmBackend: PartialBackend = { name: 'wasm', gemm, clamp };
