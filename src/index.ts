@@ -14,6 +14,7 @@ export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export type { GradFn, BackwardRule } from './autograd/graph.js';
 export { setBackend, getBackend, listBackends, registerBackend } from './backend/registry.js';
+export { setNumThreads, getNumThreads } from './backends/wasm/threads.js';
 export type * from './backend/backend.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions } from './gradcheck.js';
