@@ -75,6 +75,22 @@ void describe('wasm runtime without a thread spawner', () => {
   });
 });
 
+void describe('wasm runtime without SharedArrayBuffer (a page that is not cross-origin isolated)', () => {
+  void it('loads the module with an unshared memory and runs on one thread', () => {
+    const code = `
+      delete globalThis.SharedArrayBuffer;
+      const { installNodeThreads } = await import('./src/node/wasm-threads.ts');
+      installNodeThreads();
+      const { wasmRuntime, f32bits } = await import('./src/backends/wasm/runtime.ts');
+      const rt = wasmRuntime();
+      const a = rt.arena();
+      const at = a.reserve(64 << 20);
+      a.run('fill_f32', [at, 16 << 20, f32bits(0.5)]);
+      console.log(rt.threads, rt.memory.buffer instanceof ArrayBuffer, a.readF32(at + (64 << 20) - 4, 1)[0]);`;
+    assert.equal(node(moduleScript(code)), '1 true 0.5');
+  });
+});
+
 void describe('setNumThreads', () => {
   void it('rejects a count that is not an integer from 1 to 256', () => {
     for (const bad of [0, -1, 1.5, 257, Number.NaN, Infinity]) {
