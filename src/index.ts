@@ -21,6 +21,7 @@ export {
   backendFallbacks,
 } from './backend/registry.js';
 export type { BackendMethod, PartialBackend } from './backend/registry.js';
+export { setNumThreads, getNumThreads } from './backends/wasm/threads.js';
 export type * from './backend/backend.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions } from './gradcheck.js';

@@ -16,9 +16,9 @@ import { evaluate } from '../train/loop.js';
 import { loadData } from './datasets.js';
 import type { CliIo } from './io.js';
 import { CliError, println } from './io.js';
-import { positiveInteger } from './options.js';
+import { positiveInteger, threadCount } from './options.js';
 import { passProgress, percent } from './progress.js';
-import { DEFAULT_BACKEND, readCheckpoint, useBackend } from './shared.js';
+import { DEFAULT_BACKEND, THREADS_HELP, readCheckpoint, useBackend, useThreads } from './shared.js';
 
 /** The options of `convnet eval`, as parsed. */
 export interface EvalOptions {
@@ -26,6 +26,7 @@ export interface EvalOptions {
   batchSize?: number;
   limitTest?: number;
   backend?: string;
+  threads?: number;
 }
 
 /** Adds `convnet eval` to `program`. */
@@ -40,6 +41,7 @@ export function registerEval(program: Command, io: CliIo): void {
     .option('--batch-size <n>', 'samples per batch (default: 256)', positiveInteger)
     .option('--limit-test <n>', 'use only the first n test samples', positiveInteger)
     .option('--backend <name>', `compute backend (default: ${DEFAULT_BACKEND})`)
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .action((checkpoint: string, options: EvalOptions) => {
       evalCommand(checkpoint, options, io);
     });
@@ -48,6 +50,7 @@ export function registerEval(program: Command, io: CliIo): void {
 /** Runs `convnet eval` on `checkpointPath` with parsed `options`, writing to `io`. */
 export function evalCommand(checkpointPath: string, options: EvalOptions, io: CliIo): void {
   useBackend(options.backend ?? DEFAULT_BACKEND);
+  useThreads(options.threads);
   const { model, classes, inputShape, preprocessing, architecture } = readCheckpoint(
     checkpointPath,
     'checkpoint',

@@ -43,7 +43,8 @@ import {
   poolSpec,
 } from './filter-plan.js';
 import { filterProgress } from './filter-progress.js';
-import { DEFAULT_BACKEND, useBackend } from './shared.js';
+import { DEFAULT_BACKEND, THREADS_HELP, useBackend, useThreads } from './shared.js';
+import { threadCount } from './options.js';
 
 /** The options of `convnet filter`, as parsed (absent when not given). */
 export interface FilterOptions extends FilterComputeOptions {
@@ -55,6 +56,7 @@ export interface FilterOptions extends FilterComputeOptions {
   gray?: boolean;
   format?: ImageFormat;
   backend?: string;
+  threads?: number;
 }
 
 /** Adds `convnet filter` to `program`. */
@@ -107,6 +109,7 @@ export function registerFilter(program: Command, io: CliIo): void {
       ),
     )
     .option('--backend <name>', `compute backend (default: ${DEFAULT_BACKEND})`)
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .action(async (inputs: string[], options: FilterOptions) => {
       await filterCommand(inputs, options, io);
     });
@@ -141,6 +144,7 @@ export async function filterCommand(
     return;
   }
   useBackend(options.backend ?? DEFAULT_BACKEND);
+  useThreads(options.threads);
   const results = planResults(options);
   if (inputs.length === 0) throw new CliError('<inputs>', 'give at least one PNG or JPEG file or folder');
   const out = options.out;

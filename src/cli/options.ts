@@ -13,6 +13,15 @@ export function positiveInteger(text: string): number {
   return value;
 }
 
+/** A thread count: an integer from 1 to 256 (what `setNumThreads` accepts). */
+export function threadCount(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(value) || value < 1 || value > 256) {
+    throw new InvalidArgumentError('expected an integer from 1 to 256');
+  }
+  return value;
+}
+
 /** An integer ≥ 0 that JavaScript represents exactly. */
 export function nonNegativeInteger(text: string): number {
   const value = Number(text);

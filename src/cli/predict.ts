@@ -13,15 +13,16 @@ import { readImage } from '../node/data/images.js';
 import type { Tensor } from '../tensor.js';
 import type { CliIo } from './io.js';
 import { println } from './io.js';
-import { positiveInteger } from './options.js';
+import { positiveInteger, threadCount } from './options.js';
 import { percent } from './progress.js';
-import { DEFAULT_BACKEND, readCheckpoint, useBackend } from './shared.js';
+import { DEFAULT_BACKEND, THREADS_HELP, readCheckpoint, useBackend, useThreads } from './shared.js';
 
 /** The options of `convnet predict`, as parsed. */
 export interface PredictOptions {
   topK?: number;
   json?: boolean;
   backend?: string;
+  threads?: number;
 }
 
 /** One class of a prediction. */
@@ -41,6 +42,7 @@ export function registerPredict(program: Command, io: CliIo): void {
     .option('--top-k <k>', 'how many classes to show per image (default: 3)', positiveInteger)
     .option('--json', 'print JSON instead of a table')
     .option('--backend <name>', `compute backend (default: ${DEFAULT_BACKEND})`)
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .action((checkpoint: string, images: string[], options: PredictOptions) => {
       predictCommand(checkpoint, images, options, io);
     });
@@ -54,6 +56,7 @@ export function predictCommand(
   io: CliIo,
 ): void {
   useBackend(options.backend ?? DEFAULT_BACKEND);
+  useThreads(options.threads);
   const { model, classes, inputShape, preprocessing } = readCheckpoint(checkpointPath, 'checkpoint');
   const [channels, height, width] = inputShape as [number, number, number];
   const fit = resize([height, width]);

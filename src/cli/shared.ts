@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { listBackends, setBackend } from '../backend/registry.js';
+import { wasmRuntime } from '../backends/wasm/runtime.js';
+import { setNumThreads } from '../backends/wasm/threads.js';
 import type { Checkpoint } from '../checkpoint/model.js';
 import { ConvnetError, SerializationError } from '../errors.js';
 import type { Architecture } from '../models/architecture.js';
@@ -27,6 +29,25 @@ export function useBackend(name: string): void {
     throw new CliError('--backend', `unknown backend "${name}" (available: ${listBackends().join(', ')})`);
   }
   setBackend(name);
+}
+
+/** The help of `--threads`, which every computing command has. */
+export const THREADS_HELP = 'threads of the wasm backend (default: all cores)';
+
+/** Applies `--threads` when given (else the wasm backend uses every core). */
+export function useThreads(threads: number | undefined): void {
+  if (threads !== undefined) setNumThreads(threads);
+}
+
+/**
+ * How the wasm backend runs, for a run's header: `, 2 threads, relaxed SIMD`; empty for other backends.
+ * Loads the backend's module if it is not loaded yet.
+ */
+export function describeThreads(backend: string): string {
+  if (backend !== 'wasm') return '';
+  const runtime = wasmRuntime();
+  const threads = `${runtime.threads} thread${runtime.threads === 1 ? '' : 's'}`;
+  return `, ${threads}, ${runtime.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}`;
 }
 
 /** What `--model` names: its label for output, and its architecture for a number of classes. */

@@ -51,10 +51,25 @@ import type { LoadedData } from './datasets.js';
 import { loadData } from './datasets.js';
 import type { CliIo } from './io.js';
 import { CliError, println } from './io.js';
-import { nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber } from './options.js';
+import {
+  nonNegativeInteger,
+  nonNegativeNumber,
+  positiveInteger,
+  positiveNumber,
+  threadCount,
+} from './options.js';
 import { passProgress, percent } from './progress.js';
 import type { ModelChoice } from './shared.js';
-import { DEFAULT_BACKEND, readCheckpoint, resolveModel, useBackend, writeTextFile } from './shared.js';
+import {
+  DEFAULT_BACKEND,
+  THREADS_HELP,
+  describeThreads,
+  readCheckpoint,
+  resolveModel,
+  useBackend,
+  useThreads,
+  writeTextFile,
+} from './shared.js';
 
 /**
  * Epochs of a run without `--epochs`: one epoch takes the bench CNN to 83.5% test accuracy on the shipped
@@ -81,6 +96,7 @@ export interface TrainOptions {
   schedule?: ScheduleName;
   seed?: number;
   backend?: string;
+  threads?: number;
   out?: string;
   resume?: string;
   limitTrain?: number;
@@ -156,6 +172,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     )
     .option('--seed <n>', 'random seed (default: 0)', nonNegativeInteger)
     .option('--backend <name>', `compute backend (default: ${DEFAULT_BACKEND})`)
+    .option('--threads <n>', THREADS_HELP, threadCount)
     .option('--out <file>', `checkpoint to write; other outputs go beside it (default: ${DEFAULT_OUT})`)
     .option('--resume <file>', 'continue the run that wrote this checkpoint, up to --epochs')
     .option('--limit-train <n>', 'use only the first n training samples', positiveInteger)
@@ -179,7 +196,7 @@ export async function trainCommand(options: TrainOptions, io: CliIo): Promise<vo
     io.stdout,
     `${firstEpoch === 1 ? 'training' : `resuming after epoch ${firstEpoch - 1}:`} ${session.modelName} (${groupDigits(session.parameters)} parameters) on ${groupDigits(train.labels.size)} images ${info.inputShape.join('×')} in ${info.classes.length} classes, testing on ${groupDigits(test.labels.size)}`,
   );
-  println(io.stdout, describeSettings(settings));
+  println(io.stdout, `${describeSettings(settings)}${describeThreads(settings.backend)}`);
   let last: EpochOutcome | null = null;
   for (let epoch = firstEpoch; epoch <= settings.epochs; epoch++) {
     last = runEpoch(session, epoch, io);
@@ -218,6 +235,7 @@ function prepare(options: TrainOptions): Session {
   const resumed = options.resume === undefined ? null : readResume(options.resume);
   const settings = resolveSettings(options, resumed?.info.settings ?? null, resumed?.state.epoch ?? 0);
   useBackend(settings.backend);
+  useThreads(options.threads);
   const choice = resumed === null ? resolveModel(settings.model) : null;
   const out = options.out ?? options.resume ?? DEFAULT_OUT;
   checkOutput(out);

@@ -18,3 +18,9 @@ export {
   loadTrainingStateFile,
   trainingStatePath,
 } from './checkpoint-files.js';
+import { installNodeThreads } from './wasm-threads.js';
+
+export { installNodeThreads };
+
+// The wasm backend's kernels run on every core once this entry is imported.
+installNodeThreads();

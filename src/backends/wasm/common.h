@@ -49,9 +49,14 @@ static inline void thread_chunks(int count, int tid, int nthreads, int *first, i
   *last = *first + base + (tid < extra ? 1 : 0);
 }
 
-/* a * b + c on four lanes: one fused instruction with relaxed SIMD, a multiply and an add without it. */
+/*
+ * a * b + c on four lanes: one fused instruction with relaxed SIMD, a multiply and an add without it.
+ * clang 16's wasm_simd128.h has no relaxed-SIMD intrinsics yet (they came with clang 17), so the fused one
+ * is its builtin.
+ */
 #ifdef __wasm_relaxed_simd__
-#define F32X4_MADD(a, b, c) wasm_f32x4_relaxed_madd((a), (b), (c))
+#define F32X4_MADD(a, b, c) \
+  ((v128_t)__builtin_wasm_relaxed_madd_f32x4((__f32x4)(a), (__f32x4)(b), (__f32x4)(c)))
 #else
 #define F32X4_MADD(a, b, c) wasm_f32x4_add(wasm_f32x4_mul((a), (b)), (c))
 #endif

@@ -1,10 +1,11 @@
 /**
- * The wasm backend's compiled kernels (`gemm.c` and `elementwise.c`, embedded by
- * `scripts/build-wasm.sh`), instantiated synchronously on first use, so importing the library costs no
- * compilation. The module's memory holds its own static buffers followed by one scratch region, from
- * `__heap_base` on, that every call reuses; it grows when a call needs more and never shrinks.
+ * The old single-call loader of `gemm_f32`, `depthwise_f32` and `clamp_f32`, kept until their glue moves to
+ * the runtime's arena: the functions of the runtime's own instance (`runtime.ts`), called directly on the
+ * calling thread, with one scratch region from the arena's start that every call reuses; it grows when a
+ * call needs more and never shrinks.
  */
-import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+import { PAGE_BYTES } from './wasm-module.js';
+import { wasmRuntime } from './runtime.js';
 
 /** The exports of the compiled module. */
 export interface Kernels {
@@ -30,8 +31,6 @@ export interface Kernels {
   readonly clampF32: (x: number, out: number, n: number, lo: number, hi: number) => void;
 }
 
-const PAGE_BYTES = 65536;
-
 /** Bytes per float32. */
 export const F32 = 4;
 
@@ -40,42 +39,17 @@ export function align16(x: number): number {
   return Math.ceil(x / 16) * 16;
 }
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Decodes standard base64 (with `=` padding), without relying on `atob` or `Buffer`. */
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const digits = text.replace(/=+$/, '');
-  const bytes = new Uint8Array(Math.floor((digits.length * 3) / 4));
-  let bits = 0;
-  let bitCount = 0;
-  let at = 0;
-  for (const char of digits) {
-    bits = (bits << 6) | BASE64.indexOf(char);
-    bitCount += 6;
-    if (bitCount >= 8) {
-      bitCount -= 8;
-      bytes[at++] = (bits >> bitCount) & 0xff;
-    }
-  }
-  return bytes;
-}
-
-let kernels: Kernels | null = null;
-
-/** The instantiated kernels, compiled on the first call. */
+/** The kernels of the calling thread's instance in the runtime's memory (`runtime.ts`). */
 export function loadKernels(): Kernels {
-  if (kernels === null) {
-    const module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
-    const exports = new WebAssembly.Instance(module, {}).exports;
-    const heapBase = (exports.__heap_base as WebAssembly.Global).value as number;
-    kernels = {
-      memory: exports.memory as WebAssembly.Memory,
-      scratchStart: Math.ceil(heapBase / 16) * 16,
-      gemmF32: exports.gemm_f32 as Kernels['gemmF32'],
-      clampF32: exports.clamp_f32 as Kernels['clampF32'],
-    };
-  }
-  return kernels;
+  const runtime = wasmRuntime();
+  return {
+    memory: runtime.memory,
+    get scratchStart() {
+      return runtime.scratchStart;
+    },
+    gemmF32: runtime.kernel('gemm_f32'),
+    clampF32: runtime.kernel('clamp_f32'),
+  };
 }
 
 /**

@@ -8,11 +8,20 @@
  *
  * Kernels follow the calling convention of `common.h`: `name(argsPtr, tid, nthreads)` with int32 argument
  * words (byte offsets, sizes, and floats as their bits, see {@link f32bits}).
+ *
+ * Threads. The memory is shared (where the platform allows it) with worker threads, each running its own
+ * instance of the module (`thread-pool.ts`); a parallel run executes on the calling thread and every ready
+ * worker, up to {@link WasmRuntime.threads}. The memory starts with the module's data and the calling
+ * thread's stack (up to `__heap_base`), then the workers' control block, then one stack per worker, then the
+ * arena. The thread count changes only between backend calls (by `setNumThreads` or when a platform installs
+ * its thread spawner), so `threads` read anywhere in a call is the count its runs use at most.
  */
 import { BackendError } from '../../errors.js';
-import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
-
-const PAGE_BYTES = 65536;
+import { CONTROL_BYTES, kernelNames } from './control-block.js';
+import type { KernelFunction } from './thread-pool.js';
+import { ThreadPool } from './thread-pool.js';
+import { canBlock, getNumThreads, onThreadSettingsChange, threadSpawner } from './threads.js';
+import { PAGE_BYTES, loadModule } from './wasm-module.js';
 
 /** Thrown by an arena when the memory cannot grow to what a call needs (wasm32 stops at 4 GiB). */
 export class WasmMemoryExhausted extends BackendError {
@@ -61,44 +70,77 @@ export function f32bits(x: number): number {
 const F32_WORD = new Float32Array(1);
 const I32_WORD = new Int32Array(F32_WORD.buffer);
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Bytes of each worker's stack, as large as the calling thread's (`-z stack-size` in build-wasm.sh). */
+const STACK_BYTES = 262144;
 
-/** Decodes standard base64 (with `=` padding), without relying on `atob` or `Buffer`. */
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const digits = text.replace(/=+$/, '');
-  const bytes = new Uint8Array(Math.floor((digits.length * 3) / 4));
-  let bits = 0;
-  let bitCount = 0;
-  let at = 0;
-  for (const char of digits) {
-    bits = (bits << 6) | BASE64.indexOf(char);
-    bitCount += 6;
-    if (bitCount >= 8) {
-      bitCount -= 8;
-      bytes[at++] = (bits >> bitCount) & 0xff;
-    }
-  }
-  return bytes;
-}
+/** Runs of at least this many bytes are zeroed by `fill_f32` on every thread rather than by JavaScript. */
+const PARALLEL_ZERO_BYTES = 1 << 20;
 
-/** A kernel as exported: `(argsPtr, tid, nthreads)`. */
-type KernelFunction = (args: number, tid: number, nthreads: number) => void;
-
-/** The single-threaded runtime: one instance, its own memory. */
-class SingleThreadRuntime implements WasmRuntime {
-  readonly threads = 1;
-  readonly relaxedSimd = false;
-  private readonly memory: WebAssembly.Memory;
-  private readonly exports: WebAssembly.Exports;
-  private readonly bottom: number;
-  private top = 0;
+/** The runtime over one shared (or, without `SharedArrayBuffer`, unshared) memory; see the module comment. */
+export class ThreadedRuntime implements WasmRuntime {
+  readonly relaxedSimd: boolean;
+  /** The memory every instance of the module uses. */
+  readonly memory: WebAssembly.Memory;
+  private readonly shared: boolean;
+  private readonly names: Map<string, number>;
+  private readonly kernels: KernelFunction[];
+  private readonly control: number;
+  private readonly pool: ThreadPool;
+  private count = 1;
+  private bottom: number;
+  private top: number;
 
   constructor() {
-    const module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64));
-    this.exports = new WebAssembly.Instance(module, {}).exports;
-    this.memory = this.exports.memory as WebAssembly.Memory;
-    const heapBase = (this.exports.__heap_base as WebAssembly.Global).value as number;
-    this.bottom = align16(heapBase);
+    const loaded = loadModule();
+    this.relaxedSimd = loaded.relaxedSimd;
+    this.memory = loaded.memory;
+    this.shared = loaded.shared;
+    const exports = new WebAssembly.Instance(loaded.module, { env: { memory: this.memory } }).exports;
+    const names = kernelNames(loaded.module);
+    this.names = new Map(names.map((name, index) => [name, index]));
+    this.kernels = names.map((name) => exports[name] as KernelFunction);
+    this.control = align16((exports.__heap_base as WebAssembly.Global).value as number);
+    this.bottom = this.control + CONTROL_BYTES;
+    this.top = this.bottom;
+    this.growTo(this.bottom);
+    this.pool = new ThreadPool(loaded.module, this.memory, this.control);
+    this.plan();
+  }
+
+  get threads(): number {
+    return this.count;
+  }
+
+  /** The exported function `name` of the calling thread's instance (for the old single-call loader). */
+  kernel(name: string): KernelFunction {
+    return this.kernels[this.index(name)]!;
+  }
+
+  /** Byte offset where an arena starts: above the control block and the workers' stacks. */
+  get scratchStart(): number {
+    return this.bottom;
+  }
+
+  /** How many workers are ready to take part in a run now (workers start in the background). */
+  readyWorkers(): number {
+    return this.pool.ready();
+  }
+
+  /**
+   * Sets the thread count from the settings (`setNumThreads`, the platform's spawner), starting workers and
+   * placing their stacks below the arena if more are needed. Called only between backend calls.
+   */
+  plan(): void {
+    const spawner = this.shared && canBlock() ? threadSpawner() : null;
+    const wanted = spawner === null ? 1 : getNumThreads();
+    if (spawner !== null && wanted - 1 > this.pool.size) {
+      const stacks = this.control + CONTROL_BYTES;
+      this.bottom = stacks + (wanted - 1) * STACK_BYTES;
+      this.growTo(this.bottom);
+      this.pool.grow(wanted - 1, spawner, (slot) => stacks + slot * STACK_BYTES);
+    }
+    this.count = Math.min(wanted, 1 + this.pool.size);
+    this.top = this.bottom;
   }
 
   arena(): WasmArena {
@@ -114,7 +156,11 @@ class SingleThreadRuntime implements WasmRuntime {
       reserve: (bytes) => this.reserve(bytes),
       zeros: (bytes) => {
         const at = this.reserve(bytes);
-        new Uint8Array(this.memory.buffer, at, bytes).fill(0);
+        if (bytes >= PARALLEL_ZERO_BYTES && this.count > 1) {
+          this.run('fill_f32', [at, align16(bytes) / 4, 0], true);
+        } else {
+          new Uint8Array(this.memory.buffer, at, bytes).fill(0);
+        }
         return at;
       },
       readF32: (at, length) => new Float32Array(this.memory.buffer, at, length).slice(),
@@ -123,33 +169,57 @@ class SingleThreadRuntime implements WasmRuntime {
         const bytes = new Uint8Array(this.memory.buffer, at, target.byteLength);
         new Uint8Array(target.buffer, target.byteOffset, target.byteLength).set(bytes);
       },
-      run: (name, args) => {
-        const kernel = this.exports[name] as KernelFunction | undefined;
-        if (typeof kernel !== 'function') {
-          throw new BackendError('wasm', name, `the WebAssembly module exports no kernel '${name}'`);
-        }
-        const argsAt = this.reserve(args.length * 4);
-        new Int32Array(this.memory.buffer, argsAt, args.length).set(args);
-        kernel(argsAt, 0, 1);
+      run: (name, args, options) => {
+        this.run(name, args, options?.parallel ?? true);
       },
     };
+  }
+
+  /** Writes `args` into the arena and runs kernel `name` on them, on every thread when `parallel`. */
+  private run(name: string, args: readonly number[], parallel: boolean): void {
+    const index = this.index(name);
+    const argsAt = this.reserve(args.length * 4);
+    new Int32Array(this.memory.buffer, argsAt, args.length).set(args);
+    const kernel = this.kernels[index]!;
+    if (!parallel || this.count === 1 || this.pool.size === 0) {
+      try {
+        kernel(argsAt, 0, 1);
+      } catch (error) {
+        if (!(error instanceof WebAssembly.RuntimeError)) throw error;
+        throw new BackendError('wasm', name, `kernel failed: ${error.message}`);
+      }
+      return;
+    }
+    this.pool.run(name, index, kernel, argsAt, this.count);
+  }
+
+  private index(name: string): number {
+    const index = this.names.get(name);
+    if (index === undefined) {
+      throw new BackendError('wasm', name, `the WebAssembly module exports no kernel '${name}'`);
+    }
+    return index;
   }
 
   /** Moves the top of the arena up by `bytes` (rounded to 16), growing the memory if it must. */
   private reserve(bytes: number): number {
     const at = this.top;
     const end = at + align16(bytes);
-    const missing = end - this.memory.buffer.byteLength;
-    if (missing > 0) {
-      try {
-        this.memory.grow(Math.ceil(missing / PAGE_BYTES));
-      } catch (error) {
-        if (error instanceof RangeError) throw new WasmMemoryExhausted(end);
-        throw error;
-      }
-    }
+    this.growTo(end);
     this.top = end;
     return at;
+  }
+
+  /** Grows the memory to at least `end` bytes. */
+  private growTo(end: number): void {
+    const missing = end - this.memory.buffer.byteLength;
+    if (missing <= 0) return;
+    try {
+      this.memory.grow(Math.ceil(missing / PAGE_BYTES));
+    } catch (error) {
+      if (error instanceof RangeError) throw new WasmMemoryExhausted(end);
+      throw error;
+    }
   }
 }
 
@@ -158,10 +228,16 @@ export function align16(x: number): number {
   return Math.ceil(x / 16) * 16;
 }
 
-let runtime: WasmRuntime | null = null;
+let runtime: ThreadedRuntime | null = null;
 
-/** The runtime, created (and the module compiled) on the first call. */
-export function wasmRuntime(): WasmRuntime {
-  runtime ??= new SingleThreadRuntime();
+/** The runtime, created (and the module compiled, and the workers started) on the first call. */
+export function wasmRuntime(): ThreadedRuntime {
+  if (runtime === null) {
+    const created = new ThreadedRuntime();
+    runtime = created;
+    onThreadSettingsChange(() => {
+      created.plan();
+    });
+  }
   return runtime;
 }
