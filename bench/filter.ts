@@ -18,8 +18,7 @@ import sharp from 'sharp';
 import type { Backend } from '../src/index.js';
 import { getBackend, registerBackend, setBackend, tensor, vision } from '../src/index.js';
 import type { Tensor } from '../src/index.js';
-import { jsBackend } from '../src/backends/js/index.js';
-import { wasmBackend } from '../src/backends/wasm/index.js';
+import { registeredBackend } from '../src/backend/registry.js';
 import { formatTable } from './timing.js';
 
 /** The image's width and height, and with `--quick`. */
@@ -188,7 +187,7 @@ export async function run(options: { quick?: boolean } = {}): Promise<void> {
   const differences: string[] = [];
   const profiles: string[] = [];
   let toPixelsMs = 0;
-  for (const backend of [jsBackend, wasmBackend]) {
+  for (const backend of ['js', 'wasm'].map((name) => registeredBackend(name)!)) {
     setBackend(backend.name);
     const kernelTimes: number[] = [];
     for (const job of CASES) {

@@ -6,8 +6,7 @@
  * best and the median run, and the largest difference between the two backends' results.
  */
 import type { Backend, GemmSpec } from '../src/index.js';
-import { jsBackend } from '../src/backends/js/index.js';
-import { wasmBackend } from '../src/backends/wasm/index.js';
+import { registeredBackend } from '../src/backend/registry.js';
 import { formatTable, time } from './timing.js';
 
 interface Shape {
@@ -27,7 +26,7 @@ const SHAPES: Shape[] = [
   { what: 'fc1 forward', m: 64, k: 3136, n: 128, transA: false, transB: true },
 ];
 
-const BACKENDS: Backend[] = [jsBackend, wasmBackend];
+const BACKENDS: Backend[] = ['js', 'wasm'].map((name) => registeredBackend(name)!);
 
 /** Uniform values in [-1, 1). */
 function randomFloat32(length: number): Float32Array {

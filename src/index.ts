@@ -13,7 +13,14 @@ export * from './creation.js';
 export { Generator, manualSeed, defaultGenerator } from './random.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/grad-mode.js';
 export type { GradFn, BackwardRule } from './autograd/graph.js';
-export { setBackend, getBackend, listBackends, registerBackend } from './backend/registry.js';
+export {
+  setBackend,
+  getBackend,
+  listBackends,
+  registerBackend,
+  backendFallbacks,
+} from './backend/registry.js';
+export type { BackendMethod, PartialBackend } from './backend/registry.js';
 export type * from './backend/backend.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions } from './gradcheck.js';

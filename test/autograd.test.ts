@@ -15,6 +15,7 @@ import {
   randn,
   registerBackend,
   setBackend,
+  backendFallbacks,
   tensor,
 } from '../src/index.js';
 import type { Backend } from '../src/index.js';
@@ -206,10 +207,12 @@ void describe('gradcheck', () => {
 });
 
 void describe('backends', () => {
-  void it('setBackend switches between registered backends', () => {
-    assert.equal(getBackend(), 'js');
+  void it('starts on wasm, the fastest backend, and setBackend switches between registered backends', () => {
+    assert.equal(getBackend(), 'wasm');
     setBackend('js');
     assert.equal(getBackend(), 'js');
+    setBackend('wasm');
+    assert.equal(getBackend(), 'wasm');
   });
 });
 
@@ -261,6 +264,7 @@ const cases: BadInputCase[] = [
     },
     BackendError,
   ],
+  ['backendFallbacks', 'an unknown name', () => backendFallbacks('webgpu'), BackendError],
   [
     'registerBackend',
     'a non-backend',

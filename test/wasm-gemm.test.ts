@@ -8,9 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GemmSpec } from '../src/backend/backend.js';
 import { gemm as jsGemm } from '../src/backends/js/gemm.js';
-import { wasmBackend } from '../src/backends/wasm/index.js';
-import { jsBackend } from '../src/backends/js/index.js';
-import { getBackend, listBackends } from '../src/index.js';
+import { gemm as wasmGemm } from '../src/backends/wasm/gemm.js';
 import type { TypedArray } from '../src/index.js';
 import { assertAllClose } from './helpers/close.js';
 
@@ -85,7 +83,7 @@ void describe('wasm gemm matches the js gemm (float32)', () => {
       for (const transB of [false, true]) {
         void it(name(c, transA, transB), () => {
           const spec = specFor(c, transA, transB, (v) => Float32Array.from(v));
-          const actual = wasmBackend.gemm(spec);
+          const actual = wasmGemm(spec);
           assert.ok(actual instanceof Float32Array);
           assertAllClose(actual, jsGemm(spec), toleranceFor(c.k));
         });
@@ -96,17 +94,14 @@ void describe('wasm gemm matches the js gemm (float32)', () => {
   void it('returns zeros for k = 0 and an empty array for an empty result', () => {
     for (const transA of [false, true]) {
       const zeroK = specFor({ batch: 2, m: 3, k: 0, n: 5 }, transA, !transA, (v) => Float32Array.from(v));
-      assert.deepEqual(wasmBackend.gemm(zeroK), new Float32Array(30));
+      assert.deepEqual(wasmGemm(zeroK), new Float32Array(30));
     }
     for (const c of [
       { batch: 0, m: 3, k: 4, n: 5 },
       { batch: 2, m: 0, k: 4, n: 5 },
       { batch: 2, m: 3, k: 4, n: 0 },
     ]) {
-      assert.deepEqual(
-        wasmBackend.gemm(specFor(c, false, false, (v) => Float32Array.from(v))),
-        new Float32Array(0),
-      );
+      assert.deepEqual(wasmGemm(specFor(c, false, false, (v) => Float32Array.from(v))), new Float32Array(0));
     }
   });
 
@@ -114,8 +109,8 @@ void describe('wasm gemm matches the js gemm (float32)', () => {
     const spec = specFor({ batch: 2, m: 5, k: 6, n: 7 }, true, false, (v) => Float32Array.from(v));
     const a = spec.a.slice();
     const b = spec.b.slice();
-    const first = wasmBackend.gemm(spec);
-    const second = wasmBackend.gemm(spec);
+    const first = wasmGemm(spec);
+    const second = wasmGemm(spec);
     assert.notEqual(first, second);
     assert.deepEqual(first, second);
     assert.deepEqual(spec.a, a);
@@ -124,11 +119,9 @@ void describe('wasm gemm matches the js gemm (float32)', () => {
 
   void it('sums the same k steps after a larger product grew the scratch memory', () => {
     const small = specFor({ batch: 1, m: 9, k: 7, n: 13 }, false, true, (v) => Float32Array.from(v));
-    const before = wasmBackend.gemm(small);
-    wasmBackend.gemm(
-      specFor({ batch: 2, m: 300, k: 400, n: 200 }, false, false, (v) => Float32Array.from(v)),
-    );
-    assert.deepEqual(wasmBackend.gemm(small), before);
+    const before = wasmGemm(small);
+    wasmGemm(specFor({ batch: 2, m: 300, k: 400, n: 200 }, false, false, (v) => Float32Array.from(v)));
+    assert.deepEqual(wasmGemm(small), before);
   });
 });
 
@@ -139,26 +132,9 @@ void describe('wasm gemm delegates other dtypes to the js gemm', () => {
   ] as const) {
     void it(dtype, () => {
       const spec = specFor({ batch: 2, m: 5, k: 9, n: 6, sharedB: true }, true, false, make);
-      const actual = wasmBackend.gemm(spec);
+      const actual = wasmGemm(spec);
       assert.equal(actual.constructor, make([]).constructor);
       assert.deepEqual(actual, jsGemm(spec));
     });
   }
-});
-
-void describe('the wasm backend', () => {
-  void it('is registered beside js, which stays the default', () => {
-    assert.ok(listBackends().includes('wasm'));
-    assert.equal(getBackend(), 'js');
-  });
-
-  void it('is the js backend apart from its name, gemm, depthwiseConv2d and clamp', () => {
-    assert.equal(wasmBackend.name, 'wasm');
-    const wasmEntries = new Map<string, unknown>(Object.entries(wasmBackend));
-    assert.deepEqual([...wasmEntries.keys()].sort(), Object.keys(jsBackend).sort());
-    for (const [key, value] of Object.entries(jsBackend)) {
-      const replaced = ['name', 'gemm', 'depthwiseConv2d', 'clamp'].includes(key);
-      assert.equal(wasmEntries.get(key) === value, !replaced, key);
-    }
-  });
 });

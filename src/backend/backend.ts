@@ -192,11 +192,11 @@ export interface Backend {
   /**
    * The gradients of {@link Backend.conv2d} given the upstream gradient `grad` `(N, Cout, outH, outW)`: with
    * respect to the input (the transposed convolution of `grad`), the weight and the bias, each only if
-   * `needs` asks for it.
+   * `needs` asks for it. `x` is read only for the weight gradient and may be null without it.
    */
   conv2dBackward(
     grad: TypedArray,
-    x: TypedArray,
+    x: TypedArray | null,
     weight: TypedArray,
     g: Conv2dGeometry,
     needs: ConvGradientNeeds,

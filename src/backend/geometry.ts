@@ -100,7 +100,14 @@ export interface Conv2dParams {
 /** The geometry of a convolution, its output size from {@link convOutputSize}. */
 export function conv2dGeometry(p: Conv2dParams): Conv2dGeometry {
   const axis = (d: 0 | 1): number =>
-    convOutputSize(p.inputSize[d], p.kernelSize[d], p.stride[d], p.padBefore[d], p.padAfter[d], p.dilation[d]);
+    convOutputSize(
+      p.inputSize[d],
+      p.kernelSize[d],
+      p.stride[d],
+      p.padBefore[d],
+      p.padAfter[d],
+      p.dilation[d],
+    );
   return {
     batch: p.batch,
     inChannels: p.inChannels,

@@ -4,12 +4,12 @@
  */
 import { isFloating } from '../dtype.js';
 import { ArgumentError, DTypeError } from '../errors.js';
-import { normalizeDim } from '../shape.js';
+import { normalizeDim, shapesEqual, sizeOf } from '../shape.js';
 import { backend } from '../backend/registry.js';
 import { record } from '../autograd/graph.js';
 import { noGrad } from '../autograd/grad-mode.js';
 import { Tensor, checkTensor } from '../tensor.js';
-import { add, erf, exp, gt, log, mul, sub, where } from './elementwise.js';
+import { add, erf, exp, gt, mul, sub, where } from './elementwise.js';
 import { max, sum } from './reduction.js';
 
 function checkFloat(input: Tensor, op: string): void {
@@ -32,7 +32,8 @@ export function relu(input: Tensor): Tensor {
 }
 /** The gradient passes where the output is positive (PyTorch's choice at 0: none). */
 export function reluBackward(grad: Tensor, out: Tensor): Tensor {
-  return where(gt(out, 0), grad, 0);
+  if (!shapesEqual(grad.shape, out.shape) || grad.dtype !== out.dtype) return where(gt(out, 0), grad, 0);
+  return new Tensor(backend().reluBackward(grad.data, out.data), grad.shape);
 }
 
 /** `x` for x > 0, else `alpha (eˣ − 1)`; `alpha` (default 1) must not be negative. */
@@ -127,10 +128,10 @@ export function siluBackward(grad: Tensor, input: Tensor, s: Tensor): Tensor {
 export function logSoftmax(input: Tensor, dim: number): Tensor {
   checkFloat(input, 'logSoftmax');
   const d = normalizeDim(dim, input.ndim, 'logSoftmax');
-  const out = noGrad(() => {
-    const shifted = sub(input, max(input, { dim: d, keepDim: true }));
-    return sub(shifted, log(sum(exp(shifted), { dim: d, keepDim: true })));
-  });
+  const classes = input.shape[d] ?? 1;
+  const inner = sizeOf(input.shape.slice(d + 1));
+  const outer = classes * inner === 0 ? 0 : input.size / (classes * inner);
+  const out = new Tensor(backend().logSoftmax(input.data, outer, classes, inner), input.shape);
   return record(out, 'logSoftmax', [input], (g) => [logSoftmaxBackward(g, out, d)]);
 }
 /** For y = log softmax(x): dx = dy − softmax(x) Σ dy, with softmax(x) = eʸ. */

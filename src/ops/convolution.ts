@@ -12,12 +12,14 @@ import type { TypedArray } from '../dtype.js';
 import { isFloating } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import type { Shape } from '../shape.js';
-import { formatShape, shapesEqual, sizeOf, stridesOf } from '../shape.js';
-import type { PadMode, PadSpec, WindowSpec } from '../backend/backend.js';
+import { formatShape, shapesEqual, sizeOf } from '../shape.js';
+import type { PadMode, PadSpec } from '../backend/backend.js';
+import type { Conv2dGeometry, Pair } from '../backend/geometry.js';
+import { conv2dGeometry, convTransposeOutputSize } from '../backend/geometry.js';
 import { backend } from '../backend/registry.js';
 import { record } from '../autograd/graph.js';
 import { Tensor, checkTensor } from '../tensor.js';
-import { convOutputSize, convTransposeOutputSize, normalizeTuple } from './window.js';
+import { normalizeTuple } from './window.js';
 
 /** How `conv1d`/`conv2d` fill the border, as `padding_mode` of PyTorch's `nn.Conv2d`. */
 export type ConvPaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
@@ -68,58 +70,24 @@ const SPATIAL = ['', 'L', 'H, W'];
 const KERNEL = ['', 'k', 'kH, kW'];
 
 /**
- * What a convolution multiplies, with the batch folded in: per group, a `(batch·positions, inPerGroup·
- * kernelSize)` matrix of windows and an `(outPerGroup, inPerGroup·kernelSize)` matrix of weights.
+ * A convolution as the backend computes it: the 2-D geometry over the (pre-padded) input, the padding of a
+ * non-zero padding mode applied before it (zeros are implicit in the geometry), and the output shape with
+ * a batch dim.
  */
-interface GroupedLayout {
-  readonly batch: number;
-  readonly groups: number;
-  readonly inPerGroup: number;
-  readonly outPerGroup: number;
-  /** Window positions per channel: the output size of a convolution, the input size of a transposed one. */
-  readonly positions: number;
-  /** Taps per kernel channel, `Π k`. */
-  readonly kernelSize: number;
-  /** The windows, over the padded input of a convolution or the uncropped output of a transposed one. */
-  readonly window: WindowSpec;
-  /** The output shape with a batch dim. */
+interface ConvPlan {
+  readonly geometry: Conv2dGeometry;
+  readonly prePad: PadSpec | null;
   readonly outputShape: Shape;
 }
 
-/** A convolution's layout and the padding that turns its batched input into the windowed one. */
-interface ConvGeometry extends GroupedLayout {
-  readonly padding: PadSpec | null;
+/** `[H, W]` of 2-D sizes; 1-D sizes `[L]` as the plane `[1, L]`. */
+function plane(sizes: readonly number[]): Pair {
+  return sizes.length === 2 ? [sizes[0]!, sizes[1]!] : [1, sizes[0]!];
 }
 
-/** A transposed convolution's layout and the crop (or extension) from the windowed array to the output. */
-interface ConvTransposeGeometry extends GroupedLayout {
-  readonly crop: PadSpec | null;
-}
-
-/** `x` of `shape` with its axes reordered: axis `i` of the result is axis `dims[i]` of `x`. */
-function permuted(x: TypedArray, shape: Shape, dims: readonly number[]): TypedArray {
-  const strides = stridesOf(shape);
-  return backend().stridedCopy(x, {
-    offset: 0,
-    shape: dims.map((d) => shape[d]!),
-    strides: dims.map((d) => strides[d]!),
-  });
-}
-
-/** A 1-D array in reverse order: the view with offset `length − 1` and stride −1. */
-function reversed(x: TypedArray): TypedArray {
-  return backend().stridedCopy(x, { offset: Math.max(x.length - 1, 0), shape: [x.length], strides: [-1] });
-}
-
-/** The spec that pads the spatial dims of `(N, C, L…)` by `before`/`after`, or `null` when it changes nothing. */
-function padSpecOrNull(
-  inputShape: Shape,
-  before: readonly number[],
-  after: readonly number[],
-  mode: PadMode,
-): PadSpec | null {
-  if (before.every((p) => p === 0) && after.every((p) => p === 0)) return null;
-  return { inputShape, before: [0, 0, ...before], after: [0, 0, ...after], mode, value: 0 };
+/** `[H, W]` of 2-D paddings; a 1-D padding `[p]` as `[0, p]`. */
+function planePadding(padding: readonly number[]): Pair {
+  return padding.length === 2 ? [padding[0]!, padding[1]!] : [0, padding[0]!];
 }
 
 /** Adds `bias` (one value per channel) to `y` of shape `(N, C, positions)`. */
@@ -139,174 +107,30 @@ function biasGrad(grad: TypedArray, batch: number, channels: number, positions: 
   return new Tensor(backend().reduce('sum', grad, [batch, channels, positions], [0, 2]), [channels]);
 }
 
-/**
- * The assignment's windows: the (padded) input through `sig2col` gives (N, G, Cin/G, P, K); each group's
- * windows become the rows of one (N·P, Cin/G·K) matrix, so the result is (G, N·P, Cin/G·K).
- */
-function convWindows(g: ConvGeometry, x: TypedArray): TypedArray {
-  const { batch: n, groups, inPerGroup: ci, positions: p, kernelSize: k } = g;
-  const padded = g.padding ? backend().pad(x, g.padding) : x;
-  return permuted(backend().sig2col(padded, g.window), [n, groups, ci, p, k], [1, 0, 3, 2, 4]);
+/** A 1-D array in reverse order: the view with offset `length − 1` and stride −1. */
+function reversed(x: TypedArray): TypedArray {
+  return backend().stridedCopy(x, { offset: Math.max(x.length - 1, 0), shape: [x.length], strides: [-1] });
+}
+
+/** The input as the backend's convolution reads it: padded first when the padding mode is not zeros. */
+function convInput(plan: ConvPlan, x: TypedArray): TypedArray {
+  return plan.prePad ? backend().pad(x, plan.prePad) : x;
 }
 
 /**
- * The convolution's forward pass on raw arrays: the `windows` of {@link convWindows} and `w` of
- * `(Cout, Cin/groups, k…)`; returns `(N, Cout, out…)` without the bias.
+ * The gradients of a convolution from the backend, the input's through the padding's adjoint when the input
+ * was padded first; `needInput` false skips it (`null`), as for a network's first layer.
  */
-function convForward(g: ConvGeometry, windows: TypedArray, w: TypedArray): TypedArray {
-  const { batch: n, groups, inPerGroup: ci, outPerGroup: co, positions: p, kernelSize: k } = g;
-  // Y_g = windows_g · W_gᵀ, with W_g the group's kernels reshaped to (Cout/G, Cin/G·K): (G, N·P, Cout/G).
-  const y = backend().gemm({
-    a: windows,
-    b: w,
-    batch: groups,
-    m: n * p,
-    k: ci * k,
-    n: co,
-    transA: false,
-    transB: true,
-    aBatchStride: n * p * ci * k,
-    bBatchStride: co * ci * k,
-  });
-  return permuted(y, [groups, n, p, co], [1, 0, 3, 2]);
-}
-/**
- * True for a depthwise convolution (several groups, each with one input channel), which runs as the
- * backend's direct `depthwiseConv2d` loop: its per-group product would have a single column per window row,
- * so laying out the windows would cost more than the multiply-adds. Its backward pass still uses the windows.
- */
-function isDepthwise(g: ConvGeometry): boolean {
-  return g.groups > 1 && g.inPerGroup === 1 && g.window.windowShape.length <= 2;
-}
-
-/** `[H, W]` of 2-D sizes; 1-D sizes `[L]` as the plane `[1, L]`. */
-function plane(sizes: readonly number[]): [number, number] {
-  return sizes.length === 2 ? [sizes[0]!, sizes[1]!] : [1, sizes[0]!];
-}
-
-/** A depthwise convolution's forward pass on raw arrays: `(N, Cout, out…)` without the bias. */
-function depthwiseForward(g: ConvGeometry, x: TypedArray, w: TypedArray): TypedArray {
-  const { inputShape, windowShape, stride, dilation } = g.window;
-  return backend().depthwiseConv2d(g.padding ? backend().pad(x, g.padding) : x, w, {
-    batch: g.batch,
-    channels: g.groups,
-    multiplier: g.outPerGroup,
-    inputShape: plane(inputShape.slice(2)),
-    kernelShape: plane(windowShape),
-    stride: plane(stride),
-    dilation: plane(dilation),
-    outputShape: plane(g.outputShape.slice(2)),
-  });
-}
-
-/**
- * For Y_g = X_g W_gᵀ (X_g the windows): dW_g = dY_gᵀ X_g, and dX_g = dY_g W_g, whose rows are window-shaped
- * gradients that `col2sig` (the adjoint of `sig2col`) adds back into the padded input; the padding's adjoint
- * then returns each border element's gradient to the element it copied. The input gradient is skipped
- * (`null`) when `needInput` is false, as for a network's first layer.
- */
-function convBackward(
-  g: ConvGeometry,
+function convGradients(
+  plan: ConvPlan,
   grad: TypedArray,
-  windows: TypedArray,
-  w: TypedArray,
-  needInput = true,
-): [TypedArray | null, TypedArray] {
-  const { batch: n, groups, inPerGroup: ci, outPerGroup: co, positions: p, kernelSize: k } = g;
-  const dy = permuted(grad, [n, groups, co, p], [1, 0, 3, 2]);
-  const dw = backend().gemm({
-    a: dy,
-    b: windows,
-    batch: groups,
-    m: co,
-    k: n * p,
-    n: ci * k,
-    transA: true,
-    transB: false,
-    aBatchStride: n * p * co,
-    bBatchStride: n * p * ci * k,
-  });
-  if (!needInput) return [null, dw];
-  const dWindows = backend().gemm({
-    a: dy,
-    b: w,
-    batch: groups,
-    m: n * p,
-    k: co,
-    n: ci * k,
-    transA: false,
-    transB: false,
-    aBatchStride: n * p * co,
-    bBatchStride: co * ci * k,
-  });
-  const dPadded = backend().col2sig(permuted(dWindows, [groups, n, p, ci, k], [1, 0, 3, 2, 4]), g.window);
-  return [g.padding ? backend().padBackward(dPadded, g.padding) : dPadded, dw];
-}
-
-/**
- * The transposed convolution's forward pass on raw arrays: `x` of the batched input shape and `w` of
- * `(Cin, Cout/groups, k…)`; returns `(N, Cout, out…)` without the bias.
- */
-function convTransposeForward(g: ConvTransposeGeometry, x: TypedArray, w: TypedArray): TypedArray {
-  const { batch: n, groups, inPerGroup: ci, outPerGroup: co, positions: p, kernelSize: k } = g;
-  // The input-gradient path of a convolution: each input position spreads its value times the kernel into
-  // one window, cols_g = X_g W_g with X_g (N·P, Cin/G) and W_g (Cin/G, Cout/G·K) …
-  const xg = permuted(x, [n, groups, ci, p], [1, 0, 3, 2]);
-  const cols = backend().gemm({
-    a: xg,
-    b: w,
-    batch: groups,
-    m: n * p,
-    k: ci,
-    n: co * k,
-    transA: false,
-    transB: false,
-    aBatchStride: n * p * ci,
-    bBatchStride: ci * co * k,
-  });
-  // … and col2sig adds the overlapping windows up; the padding then comes off (outputPadding goes on).
-  const full = backend().col2sig(permuted(cols, [groups, n, p, co, k], [1, 0, 3, 2, 4]), g.window);
-  return g.crop ? backend().pad(full, g.crop) : full;
-}
-/**
- * For cols_g = X_g W_g followed by the linear col2sig and crop: the crop's and col2sig's adjoints turn dY
- * into window rows dC_g = sig2col(dY) (a plain convolution of dY), then dX_g = dC_g W_gᵀ and dW_g = X_gᵀ dC_g.
- */
-function convTransposeBackward(
-  g: ConvTransposeGeometry,
-  grad: TypedArray,
-  x: TypedArray,
-  w: TypedArray,
-): [TypedArray, TypedArray] {
-  const { batch: n, groups, inPerGroup: ci, outPerGroup: co, positions: p, kernelSize: k } = g;
-  const dFull = g.crop ? backend().padBackward(grad, g.crop) : grad;
-  const dCols = permuted(backend().sig2col(dFull, g.window), [n, groups, co, p, k], [1, 0, 3, 2, 4]);
-  const xg = permuted(x, [n, groups, ci, p], [1, 0, 3, 2]);
-  const dxg = backend().gemm({
-    a: dCols,
-    b: w,
-    batch: groups,
-    m: n * p,
-    k: co * k,
-    n: ci,
-    transA: false,
-    transB: true,
-    aBatchStride: n * p * co * k,
-    bBatchStride: ci * co * k,
-  });
-  const dw = backend().gemm({
-    a: xg,
-    b: dCols,
-    batch: groups,
-    m: ci,
-    k: n * p,
-    n: co * k,
-    transA: true,
-    transB: false,
-    aBatchStride: n * p * ci,
-    bBatchStride: n * p * co * k,
-  });
-  return [permuted(dxg, [groups, n, p, ci], [1, 0, 3, 2]), dw];
+  paddedInput: TypedArray,
+  weight: TypedArray,
+  needs: { input: boolean; bias: boolean },
+): { input: TypedArray | null; weight: TypedArray; bias: TypedArray | null } {
+  const r = backend().conv2dBackward(grad, paddedInput, weight, plan.geometry, { ...needs, weight: true });
+  const input = r.input && plan.prePad ? backend().padBackward(r.input, plan.prePad) : r.input;
+  return { input, weight: r.weight!, bias: r.bias };
 }
 
 /** Checks the tensor arguments of a convolution: tensors, one floating dtype, ranks. */
@@ -426,7 +250,7 @@ function convGeometry(
   weight: Tensor,
   bias: Tensor | null | undefined,
   options: ConvOptions | undefined,
-): ConvGeometry {
+): ConvPlan {
   checkOperands(op, dims, input, weight, bias, `(Cout, Cin/groups, ${KERNEL[dims]})`);
   const shape = input.ndim === dims + 2 ? input.shape : [1, ...input.shape];
   const inChannels = shape[1]!;
@@ -492,7 +316,10 @@ function convGeometry(
   );
 }
 
-/** The geometry of a valid convolution: `shape` is `(N, Cin, L…)`, padded by `before`/`after` per spatial dim. */
+/**
+ * The plan of a valid convolution: `shape` is `(N, Cin, L…)`, padded by `before`/`after` per spatial dim —
+ * implicit zeros in the geometry, or a padding applied first for the other modes.
+ */
 function convLayout(
   shape: Shape,
   weightShape: Shape,
@@ -502,33 +329,34 @@ function convLayout(
   before: readonly number[],
   after: readonly number[],
   mode: PadMode,
-): ConvGeometry {
+): ConvPlan {
   const [batch, inChannels] = shape as [number, number];
   const outChannels = weightShape[0]!;
-  const kernel = weightShape.slice(2);
-  const spatial = shape.slice(2);
-  const out = spatial.map((l, i) =>
-    convOutputSize(l, kernel[i]!, stride[i]!, before[i]!, after[i]!, dilation[i]!),
-  );
-  const padding = padSpecOrNull(shape, before, after, mode);
-  const paddedShape = shape.map((l, d) => (d < 2 ? l : l + before[d - 2]! + after[d - 2]!));
-  return {
+  const zeros = mode === 'constant';
+  const unpadded = before.every((p) => p === 0) && after.every((p) => p === 0);
+  const prePad: PadSpec | null =
+    zeros || unpadded
+      ? null
+      : { inputShape: shape, before: [0, 0, ...before], after: [0, 0, ...after], mode, value: 0 };
+  const spatial = shape.slice(2).map((l, i) => (prePad ? l + before[i]! + after[i]! : l));
+  const none = before.map(() => 0);
+  const geometry = conv2dGeometry({
     batch,
+    inChannels,
+    outChannels,
     groups,
-    inPerGroup: inChannels / groups,
-    outPerGroup: outChannels / groups,
-    positions: sizeOf(out),
-    kernelSize: sizeOf(kernel),
-    window: { inputShape: paddedShape, windowShape: kernel, stride, dilation },
-    outputShape: [batch, outChannels, ...out],
-    padding,
-  };
+    inputSize: plane(spatial),
+    kernelSize: plane(weightShape.slice(2)),
+    stride: plane(stride),
+    padBefore: planePadding(prePad ? none : before),
+    padAfter: planePadding(prePad ? none : after),
+    dilation: plane(dilation),
+  });
+  const out = spatial.length === 2 ? geometry.outputSize : [geometry.outputSize[1]];
+  return { geometry, prePad, outputShape: [batch, outChannels, ...out] };
 }
 
-/**
- * Runs a convolution and records its backward rule, which reuses the forward's windows rather than
- * computing them again.
- */
+/** Runs a convolution on the backend and records its backward rule. */
 function convolve(
   op: string,
   dims: number,
@@ -537,15 +365,18 @@ function convolve(
   bias: Tensor | null | undefined,
   options: ConvOptions | undefined,
 ): Tensor {
-  const g = convGeometry(op, dims, input, weight, bias, options);
-  const windows = isDepthwise(g) ? null : convWindows(g, input.data);
-  const y = windows ? convForward(g, windows, weight.data) : depthwiseForward(g, input.data, weight.data);
-  const [n, channels] = g.outputShape as [number, number];
-  const data = bias ? addBias(y, bias.data, n, channels, g.positions) : y;
-  const out = new Tensor(data, input.ndim === dims + 2 ? g.outputShape : g.outputShape.slice(1));
-  return record(out, op, bias ? [input, weight, bias] : [input, weight], (grad) =>
-    convGradients(g, grad, input, weight, bias, windows ?? convWindows(g, input.data), input.requiresGrad),
-  );
+  const plan = convGeometry(op, dims, input, weight, bias, options);
+  const x = convInput(plan, input.data);
+  const y = backend().conv2d(x, weight.data, bias ? bias.data : null, plan.geometry);
+  const out = new Tensor(y, input.ndim === dims + 2 ? plan.outputShape : plan.outputShape.slice(1));
+  return record(out, op, bias ? [input, weight, bias] : [input, weight], (grad) => {
+    const r = convGradients(plan, grad.data, x, weight.data, { input: input.requiresGrad, bias: !!bias });
+    return [
+      r.input === null ? null : new Tensor(r.input, input.shape),
+      new Tensor(r.weight, weight.shape),
+      r.bias === null ? null : new Tensor(r.bias, [plan.geometry.outChannels]),
+    ];
+  });
 }
 
 /** The gradients of a convolution with respect to its input, weight and bias (`null` without a bias). */
@@ -558,28 +389,16 @@ function convolveBackward(
   bias: Tensor | null | undefined,
   options: ConvOptions | undefined,
 ): [Tensor, Tensor, Tensor | null] {
-  const g = convGeometry(op, dims, input, weight, bias, options);
-  checkGrad(op, grad, input.ndim === dims + 2 ? g.outputShape : g.outputShape.slice(1));
-  const [dx, dw, db] = convGradients(g, grad, input, weight, bias, convWindows(g, input.data), true);
-  return [dx!, dw, db];
-}
-
-/** Wraps {@link convBackward}'s arrays as the input, weight and bias gradients. */
-function convGradients(
-  g: ConvGeometry,
-  grad: Tensor,
-  input: Tensor,
-  weight: Tensor,
-  bias: Tensor | null | undefined,
-  windows: TypedArray,
-  needInput: boolean,
-): [Tensor | null, Tensor, Tensor | null] {
-  const [dx, dw] = convBackward(g, grad.data, windows, weight.data, needInput);
-  const [n, channels] = g.outputShape as [number, number];
+  const plan = convGeometry(op, dims, input, weight, bias, options);
+  checkGrad(op, grad, input.ndim === dims + 2 ? plan.outputShape : plan.outputShape.slice(1));
+  const r = convGradients(plan, grad.data, convInput(plan, input.data), weight.data, {
+    input: true,
+    bias: !!bias,
+  });
   return [
-    dx === null ? null : new Tensor(dx, input.shape),
-    new Tensor(dw, weight.shape),
-    bias ? biasGrad(grad.data, n, channels, g.positions) : null,
+    new Tensor(r.input!, input.shape),
+    new Tensor(r.weight, weight.shape),
+    r.bias === null ? null : new Tensor(r.bias, [plan.geometry.outChannels]),
   ];
 }
 
@@ -644,7 +463,7 @@ function convTransposeGeometry(
   weight: Tensor,
   bias: Tensor | null | undefined,
   options: ConvTransposeOptions | undefined,
-): ConvTransposeGeometry {
+): ConvPlan {
   checkOperands(op, dims, input, weight, bias, `(Cin, Cout/groups, ${KERNEL[dims]})`);
   const shape = input.ndim === dims + 2 ? input.shape : [1, ...input.shape];
   const [batch, inChannels] = shape as [number, number];
@@ -674,8 +493,6 @@ function convTransposeGeometry(
     }
   });
   const spatial = shape.slice(2);
-  // The windows live on the output before the padding comes off: sig2col of that length gives back L.
-  const full = spatial.map((l, i) => convTransposeOutputSize(l, kernel[i]!, stride[i]!, 0, 0, dilation[i]!));
   const out = spatial.map((l, i) =>
     convTransposeOutputSize(l, kernel[i]!, stride[i]!, padding[i]!, outputPadding[i]!, dilation[i]!),
   );
@@ -686,25 +503,26 @@ function convTransposeGeometry(
       `input shape ${formatShape(input.shape)} with kernel ${formatShape(kernel)} and padding ${JSON.stringify(padding)} gives the non-positive output size ${formatShape(out)}`,
     );
   }
-  return {
+  // The convolution this is the adjoint of: its input is this output, its output this input.
+  const geometry: Conv2dGeometry = {
     batch,
+    inChannels: outChannels,
+    outChannels: inChannels,
     groups,
-    inPerGroup: inChannels / groups,
-    outPerGroup: outChannels / groups,
-    positions: sizeOf(spatial),
-    kernelSize: sizeOf(kernel),
-    window: { inputShape: [batch, outChannels, ...full], windowShape: kernel, stride, dilation },
-    outputShape: [batch, outChannels, ...out],
-    crop: padSpecOrNull(
-      [batch, outChannels, ...full],
-      padding.map((p) => -p),
-      padding.map((p, i) => outputPadding[i]! - p),
-      'constant',
-    ),
+    inputSize: plane(out),
+    kernelSize: plane(kernel),
+    stride: plane(stride),
+    padding: planePadding(padding),
+    dilation: plane(dilation),
+    outputSize: plane(spatial),
   };
+  return { geometry, prePad: null, outputShape: [batch, outChannels, ...out] };
 }
 
-/** Runs a transposed convolution and records its backward rule. */
+/**
+ * Runs a transposed convolution — the input gradient of the convolution it is the adjoint of, the input
+ * taking the place of that convolution's upstream gradient — and records its backward rule.
+ */
 function convolveTranspose(
   op: string,
   dims: number,
@@ -714,16 +532,24 @@ function convolveTranspose(
   options: ConvTransposeOptions | undefined,
   backward: (grad: Tensor) => (Tensor | null)[],
 ): Tensor {
-  const g = convTransposeGeometry(op, dims, input, weight, bias, options);
-  const y = convTransposeForward(g, input.data, weight.data);
-  const [n, channels] = g.outputShape as [number, number];
-  const positions = sizeOf(g.outputShape.slice(2));
+  const plan = convTransposeGeometry(op, dims, input, weight, bias, options);
+  const y = backend().conv2dBackward(input.data, null, weight.data, plan.geometry, {
+    input: true,
+    weight: false,
+    bias: false,
+  }).input!;
+  const [n, channels] = plan.outputShape as [number, number];
+  const positions = sizeOf(plan.outputShape.slice(2));
   const data = bias ? addBias(y, bias.data, n, channels, positions) : y;
-  const out = new Tensor(data, input.ndim === dims + 2 ? g.outputShape : g.outputShape.slice(1));
+  const out = new Tensor(data, input.ndim === dims + 2 ? plan.outputShape : plan.outputShape.slice(1));
   return record(out, op, bias ? [input, weight, bias] : [input, weight], backward);
 }
 
-/** The gradients of a transposed convolution with respect to its input, weight and bias. */
+/**
+ * The gradients of a transposed convolution `y = Cᵀ(x)`, `C` the convolution it is the adjoint of: the
+ * input gradient is `C(dy)`, that convolution's forward pass, and the weight gradient is `C`'s weight
+ * gradient with `x` as its upstream gradient and `dy` as its input.
+ */
 function convolveTransposeBackward(
   op: string,
   dims: number,
@@ -733,14 +559,19 @@ function convolveTransposeBackward(
   bias: Tensor | null | undefined,
   options: ConvTransposeOptions | undefined,
 ): [Tensor, Tensor, Tensor | null] {
-  const g = convTransposeGeometry(op, dims, input, weight, bias, options);
-  checkGrad(op, grad, input.ndim === dims + 2 ? g.outputShape : g.outputShape.slice(1));
-  const [dx, dw] = convTransposeBackward(g, grad.data, input.data, weight.data);
-  const [n, channels] = g.outputShape as [number, number];
+  const plan = convTransposeGeometry(op, dims, input, weight, bias, options);
+  checkGrad(op, grad, input.ndim === dims + 2 ? plan.outputShape : plan.outputShape.slice(1));
+  const dx = backend().conv2d(grad.data, weight.data, null, plan.geometry);
+  const dw = backend().conv2dBackward(input.data, grad.data, weight.data, plan.geometry, {
+    input: false,
+    weight: true,
+    bias: false,
+  }).weight!;
+  const [n, channels] = plan.outputShape as [number, number];
   return [
     new Tensor(dx, input.shape),
     new Tensor(dw, weight.shape),
-    bias ? biasGrad(grad.data, n, channels, sizeOf(g.outputShape.slice(2))) : null,
+    bias ? biasGrad(grad.data, n, channels, sizeOf(plan.outputShape.slice(2))) : null,
   ];
 }
 
@@ -845,7 +676,7 @@ function correlatePlan(
   input: Tensor,
   kernel: Tensor,
   options: CorrelateOptions | undefined,
-): { swapped: boolean; signal: Tensor; taps: Tensor; geometry: ConvGeometry } {
+): { swapped: boolean; signal: Tensor; taps: Tensor; geometry: ConvPlan } {
   const mode = checkSignals('correlate1d', input, kernel, options, 'valid');
   const swapped = kernel.size > input.size;
   const [signal, taps] = swapped ? [kernel, input] : [input, kernel];
@@ -866,7 +697,7 @@ function correlatePlan(
  */
 export function correlate1d(input: Tensor, kernel: Tensor, options?: CorrelateOptions): Tensor {
   const { swapped, signal, taps, geometry } = correlatePlan(input, kernel, options);
-  const y = convForward(geometry, convWindows(geometry, signal.data), taps.data);
+  const y = backend().conv2d(signal.data, taps.data, null, geometry.geometry);
   const out = new Tensor(swapped ? reversed(y) : y, [y.length]);
   return record(out, 'correlate1d', [input, kernel], (g) => correlate1dBackward(g, input, kernel, options));
 }
@@ -882,14 +713,12 @@ export function correlate1dBackward(
   options?: CorrelateOptions,
 ): [Tensor, Tensor] {
   const { swapped, signal, taps, geometry } = correlatePlan(input, kernel, options);
-  checkGrad('correlate1d', grad, [geometry.positions]);
-  const [dSignal, dTaps] = convBackward(
-    geometry,
-    swapped ? reversed(grad.data) : grad.data,
-    convWindows(geometry, signal.data),
-    taps.data,
-  );
-  const gradients: [Tensor, Tensor] = [new Tensor(dSignal!, signal.shape), new Tensor(dTaps, taps.shape)];
+  checkGrad('correlate1d', grad, [geometry.outputShape[2]!]);
+  const r = convGradients(geometry, swapped ? reversed(grad.data) : grad.data, signal.data, taps.data, {
+    input: true,
+    bias: false,
+  });
+  const gradients: [Tensor, Tensor] = [new Tensor(r.input!, signal.shape), new Tensor(r.weight, taps.shape)];
   return swapped ? [gradients[1], gradients[0]] : gradients;
 }
 

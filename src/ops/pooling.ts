@@ -1,21 +1,23 @@
 /**
  * Pooling: max and average pooling over sliding windows, and adaptive average pooling, as
- * `torch.nn.functional` 1.13 computes them. Max and average pooling follow the assignment's recipe: pad the
- * input (−∞ for max, 0 for average, plus extra on the right where `ceilMode` windows run past the edge),
- * cut it into windows with `sig2col`, reduce over the window axes; the backward rules send gradients back
- * through `col2sig`. Adaptive average pooling is a separable linear map, `P_H · X · P_Wᵀ`.
+ * `torch.nn.functional` 1.13 computes them. Max and average pooling validate their options here and run on
+ * the backend over a {@link Pool2dGeometry} (padding counts as −∞ for max, 0 for average; `ceilMode` lets
+ * the last window run past the edge); max pooling keeps each window's arg-max for its backward pass.
+ * (The assignment's recipe, `sig2col` then a reduction over the window axes, is what average pooling as a
+ * strided convolution means; the guide shows it.) Adaptive average pooling is a separable linear map,
+ * `P_H · X · P_Wᵀ`.
  */
-import type { TypedArray } from '../dtype.js';
 import { isFloating } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import type { Shape } from '../shape.js';
 import { formatShape, isList, sizeOf } from '../shape.js';
-import type { PadSpec, WindowSpec } from '../backend/backend.js';
+import type { AvgPoolDivisor, Pair, Pool2dGeometry } from '../backend/geometry.js';
+import { pool2dGeometry } from '../backend/geometry.js';
 import { backend } from '../backend/registry.js';
 import { record } from '../autograd/graph.js';
 import { Tensor, checkTensor } from '../tensor.js';
 import { rawGemm } from './linalg.js';
-import { normalizeTuple, poolOutputSize } from './window.js';
+import { normalizeTuple } from './window.js';
 
 /** Options of `maxPool1d` and `maxPool2d`: one number for every spatial axis, or one per axis. */
 export interface MaxPoolOptions {
@@ -44,15 +46,13 @@ export interface AvgPoolOptions {
 }
 
 /**
- * Where a pooling's windows lie: the padding that makes every window a valid window of the padded input
- * (`pad`), the windows over that padded input (`window`), and the output shape.
+ * A pooling as the backend computes it: the 2-D geometry of its planes (a 1-D pooling is one row per plane),
+ * with the input and output shapes of the op.
  */
-export interface PoolGeometry {
-  /** Pads (or, past the last window, crops) the input to exactly the span the windows cover. */
-  readonly pad: PadSpec;
-  /** The windows over the padded input, as `sig2col` takes them. */
-  readonly window: WindowSpec;
-  /** `input.shape[:-d] + out`. */
+export interface PoolPlan {
+  readonly geometry: Pool2dGeometry;
+  readonly inputShape: Shape;
+  /** `inputShape[:-d] + out`. */
   readonly outShape: Shape;
 }
 
@@ -119,20 +119,26 @@ function poolArgs(
   return { kernel, stride, padding, dilation, ceilMode };
 }
 
-/**
- * The geometry of pooling `inputShape` with `args`: output sizes from `poolOutputSize`, then the padding
- * that makes the padded length exactly `(out − 1)·stride + dilation·(k − 1) + 1`, the span of the windows.
- * That is `padding` on the left and whatever the last window needs on the right: more than `padding` where
- * `ceilMode` adds a window, less (a crop) where the last elements fall in no window.
- */
-function poolGeometry(op: string, inputShape: Shape, args: PoolArgs, fill: number): PoolGeometry {
+/** `[H, W]` of 2-D sizes; 1-D sizes `[L]` as the row `[1, L]`; `fill` is the height's entry for 1-D. */
+function plane(sizes: readonly number[], fill = 1): Pair {
+  return sizes.length === 2 ? [sizes[0]!, sizes[1]!] : [fill, sizes[0]!];
+}
+
+/** The plan of pooling `inputShape` with `args`, its output sizes checked to be positive. */
+function poolPlan(op: string, inputShape: Shape, args: PoolArgs): PoolPlan {
   const { kernel, stride, padding, dilation, ceilMode } = args;
-  const d = kernel.length;
-  const lead = inputShape.length - d;
+  const lead = inputShape.length - kernel.length;
   const spatial = inputShape.slice(lead);
-  const out = spatial.map((length, i) =>
-    poolOutputSize(length, kernel[i]!, stride[i]!, padding[i]!, dilation[i]!, ceilMode),
-  );
+  const geometry = pool2dGeometry({
+    planes: sizeOf(inputShape.slice(0, lead)),
+    inputSize: plane(spatial),
+    kernelSize: plane(kernel),
+    stride: plane(stride),
+    padding: plane(padding, 0),
+    dilation: plane(dilation),
+    ceilMode,
+  });
+  const out = kernel.length === 2 ? geometry.outputSize : [geometry.outputSize[1]];
   if (out.some((o) => o < 1)) {
     throw new ShapeError(
       op,
@@ -140,27 +146,7 @@ function poolGeometry(op: string, inputShape: Shape, args: PoolArgs, fill: numbe
       `given input of shape ${formatShape(inputShape)}, kernelSize ${formatShape(kernel)}, stride ${formatShape(stride)}, padding ${formatShape(padding)} and dilation ${formatShape(dilation)}, the calculated output size is ${formatShape(out)}. Output size is too small`,
     );
   }
-  const span = out.map((o, i) => (o - 1) * stride[i]! + dilation[i]! * (kernel[i]! - 1) + 1);
-  const zeros = new Array<number>(lead).fill(0);
-  const pad: PadSpec = {
-    inputShape,
-    before: [...zeros, ...padding],
-    after: [...zeros, ...span.map((s, i) => s - spatial[i]! - padding[i]!)],
-    mode: 'constant',
-    value: fill,
-  };
-  const window: WindowSpec = {
-    inputShape: [...inputShape.slice(0, lead), ...span],
-    windowShape: kernel,
-    stride,
-    dilation,
-  };
-  return { pad, window, outShape: [...inputShape.slice(0, lead), ...out] };
-}
-
-/** The windows of the padded input, shape `outShape + kernel` (`sig2col` of the padded input). */
-function windows(input: Tensor, geometry: PoolGeometry): TypedArray {
-  return backend().sig2col(backend().pad(input.data, geometry.pad), geometry.window);
+  return { geometry, inputShape, outShape: [...inputShape.slice(0, lead), ...out] };
 }
 
 function maxPool(
@@ -171,20 +157,11 @@ function maxPool(
   options: MaxPoolOptions | undefined,
 ): Tensor {
   checkPoolInput(op, input, d);
-  const geometry = poolGeometry(
-    op,
-    input.shape,
-    poolArgs(op, d, kernelSize, options, options?.dilation),
-    -Infinity,
-  );
-  const { outShape } = geometry;
-  const flatShape = [...outShape, sizeOf(geometry.window.windowShape)];
-  const cols = windows(input, geometry);
-  const argmax = backend().argReduce('argmax', cols, flatShape, outShape.length);
-  const values = backend().gather(cols, flatShape, outShape.length, argmax, [...outShape, 1]);
-  const positions = new Tensor(argmax, outShape);
-  return record(new Tensor(values, outShape), op, [input], (g) => [
-    maxPool2dBackward(g, positions, geometry),
+  const plan = poolPlan(op, input.shape, poolArgs(op, d, kernelSize, options, options?.dilation));
+  const { values, indices } = backend().maxPool2d(input.data, plan.geometry);
+  const positions = new Tensor(indices, plan.outShape);
+  return record(new Tensor(values, plan.outShape), op, [input], (g) => [
+    maxPool2dBackward(g, positions, plan),
   ]);
 }
 
@@ -221,77 +198,18 @@ export function maxPool2d(
   return maxPool('maxPool2d', 2, input, kernelSize, options);
 }
 /**
- * Each output is one element of its window, the first maximum (`argmax`, its flat position inside the
- * window), so ∂out/∂window = a one-hot row: scatter each gradient to that position of a zero window, add
- * the overlapping windows back with col2sig, and drop the padding (whose gradient goes nowhere).
+ * Each output is one element of its window, the first maximum (`indices`, its flat position `h·W + w` in
+ * its input plane), so ∂out/∂x is one-hot: each gradient is added to that element, and overlapping windows
+ * that chose the same element add up.
  */
-export function maxPool2dBackward(grad: Tensor, argmax: Tensor, geometry: PoolGeometry): Tensor {
-  const { outShape, window, pad } = geometry;
-  const flatShape = [...outShape, sizeOf(window.windowShape)];
-  const cols = backend().scatterAdd(
-    grad.data,
-    [...outShape, 1],
-    outShape.length,
-    argmax.data as Int32Array,
-    flatShape,
+export function maxPool2dBackward(grad: Tensor, indices: Tensor, plan: PoolPlan): Tensor {
+  return new Tensor(
+    backend().maxPool2dBackward(grad.data, indices.data as Int32Array, plan.geometry),
+    plan.inputShape,
   );
-  return new Tensor(backend().padBackward(backend().col2sig(cols, window), pad), pad.inputShape);
 }
 /** The backward rule of `maxPool1d`: the routing of {@link maxPool2dBackward}, over one spatial axis. */
 export const maxPool1dBackward = maxPool2dBackward;
-
-/**
- * Per output position along one axis, how many elements its window averages, as PyTorch counts them: the
- * window clipped to the padded input, or (without `countIncludePad`) to the input itself.
- */
-function averageCounts(
-  length: number,
-  out: number,
-  kernel: number,
-  stride: number,
-  padding: number,
-  countIncludePad: boolean,
-): Float64Array {
-  const counts = new Float64Array(out);
-  for (let o = 0; o < out; o++) {
-    const start = o * stride - padding;
-    const end = Math.min(start + kernel, length + padding);
-    counts[o] = countIncludePad ? end - start : Math.min(end, length) - Math.max(start, 0);
-  }
-  return counts;
-}
-
-/** The divisor of every window sum, shape `out` (the spatial output shape), in the input's dtype. */
-function averageDivisor(
-  input: Tensor,
-  geometry: PoolGeometry,
-  args: PoolArgs,
-  countIncludePad: boolean,
-  divisorOverride: number | null,
-): { data: TypedArray; shape: Shape } {
-  const be = backend();
-  const d = args.kernel.length;
-  const dtype = input.dtype;
-  if (divisorOverride !== null) return { data: be.full(dtype, 1, divisorOverride), shape: [] };
-  const lead = input.ndim - d;
-  const out = geometry.outShape.slice(lead);
-  let shape: Shape = [];
-  let data = be.full(dtype, 1, 1);
-  out.forEach((o, i) => {
-    const counts = averageCounts(
-      input.shape[lead + i]!,
-      o,
-      args.kernel[i]!,
-      args.stride[i]!,
-      args.padding[i]!,
-      countIncludePad,
-    );
-    const next = [...shape, o];
-    data = be.binary('mul', data, [...shape, 1], be.cast(counts, dtype), [o], next);
-    shape = next;
-  });
-  return { data, shape };
-}
 
 function avgPool(
   op: string,
@@ -312,19 +230,10 @@ function avgPool(
       `expected a non-zero integer, got ${JSON.stringify(divisorOverride)}`,
     );
   }
-  const geometry = poolGeometry(op, input.shape, args, 0);
-  const { outShape, window } = geometry;
-  const cols = windows(input, geometry);
-  const colsShape = [...outShape, ...window.windowShape];
-  const windowAxes = window.windowShape.map((_, i) => outShape.length + i);
-  const sums = backend().reduce('sum', cols, colsShape, windowAxes);
-  const divisor = averageDivisor(input, geometry, args, countIncludePad, divisorOverride);
-  const out = new Tensor(
-    backend().binary('div', sums, outShape, divisor.data, divisor.shape, outShape),
-    outShape,
-  );
-  const divisorTensor = new Tensor(divisor.data, divisor.shape);
-  return record(out, op, [input], (g) => [avgPool2dBackward(g, divisorTensor, geometry)]);
+  const plan = poolPlan(op, input.shape, args);
+  const divisor: AvgPoolDivisor = { countIncludePad, divisorOverride };
+  const out = new Tensor(backend().avgPool2d(input.data, plan.geometry, divisor), plan.outShape);
+  return record(out, op, [input], (g) => [avgPool2dBackward(g, divisor, plan)]);
 }
 
 /**
@@ -361,22 +270,11 @@ export function avgPool2d(
   return avgPool('avgPool2d', 2, input, kernelSize, options);
 }
 /**
- * out = Σ window / divisor, so every element of a window gets ∂out/∂x = 1 / divisor: broadcast
- * grad / divisor over the window axes, add the overlapping windows back with col2sig, drop the padding.
- * `divisor` has the spatial output shape (or is a scalar).
+ * out = Σ window / divisor, so every element of a window gets ∂out/∂x = 1 / divisor: each gradient over
+ * its divisor, added to every element of its window (the padding's share goes nowhere).
  */
-export function avgPool2dBackward(grad: Tensor, divisor: Tensor, geometry: PoolGeometry): Tensor {
-  const { outShape, window, pad } = geometry;
-  const ones = window.windowShape.map(() => 1);
-  const perElement = backend().binary(
-    'div',
-    grad.data,
-    [...outShape, ...ones],
-    divisor.data,
-    divisor.ndim === 0 ? [] : [...divisor.shape, ...ones],
-    [...outShape, ...window.windowShape],
-  );
-  return new Tensor(backend().padBackward(backend().col2sig(perElement, window), pad), pad.inputShape);
+export function avgPool2dBackward(grad: Tensor, divisor: AvgPoolDivisor, plan: PoolPlan): Tensor {
+  return new Tensor(backend().avgPool2dBackward(grad.data, plan.geometry, divisor), plan.inputShape);
 }
 /** The backward rule of `avgPool1d`: the spreading of {@link avgPool2dBackward}, over one spatial axis. */
 export const avgPool1dBackward = avgPool2dBackward;

@@ -1,9 +1,10 @@
 /**
- * Sliding windows: the output-size arithmetic of convolution and pooling (in this one place), option
- * normalisation for per-dimension sizes, and the assignment's `sig2col` (im2col) with its adjoint
- * `col2sig`, on which convolution and pooling are built.
+ * Sliding windows: option normalisation for per-dimension sizes, and the assignment's `sig2col` (im2col)
+ * with its adjoint `col2sig`, which the reference backend builds convolution on. The output-size arithmetic
+ * lives in `backend/geometry.ts` and is exported from here as part of `F`.
  */
 import { ArgumentError, ShapeError } from '../errors.js';
+import { convOutputSize } from '../backend/geometry.js';
 import type { Shape } from '../shape.js';
 import { formatShape, isList } from '../shape.js';
 import type { WindowSpec } from '../backend/backend.js';
@@ -40,54 +41,6 @@ export function normalizeTuple(
     );
   }
   return values;
-}
-
-/**
- * Output length of a convolution along one axis: `floor((L + padBefore + padAfter − dilation·(k − 1) − 1) / stride) + 1`.
- */
-export function convOutputSize(
-  length: number,
-  kernel: number,
-  stride: number,
-  padBefore: number,
-  padAfter: number,
-  dilation: number,
-): number {
-  return Math.floor((length + padBefore + padAfter - dilation * (kernel - 1) - 1) / stride) + 1;
-}
-
-/**
- * Output length of a transposed convolution along one axis:
- * `(L − 1)·stride − 2·padding + dilation·(k − 1) + outputPadding + 1`: an input length of the convolution it
- * is the adjoint of, with `outputPadding` choosing among the `stride` lengths that convolve to length `L`.
- */
-export function convTransposeOutputSize(
-  length: number,
-  kernel: number,
-  stride: number,
-  padding: number,
-  outputPadding: number,
-  dilation: number,
-): number {
-  return (length - 1) * stride - 2 * padding + dilation * (kernel - 1) + outputPadding + 1;
-}
-
-/**
- * Output length of a pooling along one axis, as PyTorch computes it: the convolution formula with symmetric
- * `padding`, rounded up with `ceilMode`, but never starting a window inside the right padding.
- */
-export function poolOutputSize(
-  length: number,
-  kernel: number,
-  stride: number,
-  padding: number,
-  dilation: number,
-  ceilMode: boolean,
-): number {
-  const span = length + 2 * padding - dilation * (kernel - 1) - 1;
-  let out = Math.floor((span + (ceilMode ? stride - 1 : 0)) / stride) + 1;
-  if (ceilMode && (out - 1) * stride >= length + padding) out--;
-  return out;
 }
 
 /** Validates windows over the trailing axes of `inputShape` and returns the backend's spec. */
@@ -196,3 +149,5 @@ export function col2sig(
 export function col2sigBackward(grad: Tensor, spec: WindowSpec): Tensor {
   return new Tensor(backend().sig2col(grad.data, spec), columnsShape(spec));
 }
+
+export { convOutputSize, convTransposeOutputSize, poolOutputSize } from '../backend/geometry.js';

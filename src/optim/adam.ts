@@ -6,6 +6,7 @@
 import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { zerosLike } from '../creation.js';
+import { backend } from '../backend/registry.js';
 import type { OptimizerSpec, ParamGroup, Params } from './optimizer.js';
 import { Optimizer, checkNonNegative } from './optimizer.js';
 
@@ -66,21 +67,34 @@ function initAdamState(param: Tensor): AdamState {
  * One Adam step of one parameter, after weight decay has been applied: updates the moments in place and
  * moves the parameter by `lr / (1 − β₁ᵗ) · m / (√(v̂) / √(1 − β₂ᵗ) + eps)`.
  */
-function adamStep(param: Tensor, grad: Tensor, state: AdamState, group: Readonly<AdamHyper>): void {
-  const { lr, betas, eps, amsgrad } = group;
-  const [beta1, beta2] = betas;
-  const { expAvg, expAvgSq, step } = state;
-  expAvg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
-  expAvgSq.mul_(beta2).addcmul_(grad, grad, { value: 1 - beta2 });
-  const stepSize = lr / (1 - beta1 ** step);
-  const biasCorrection2Sqrt = Math.sqrt(1 - beta2 ** step);
-  let second = expAvgSq;
-  if (amsgrad) {
-    state.maxExpAvgSq ??= zerosLike(param);
-    second = state.maxExpAvgSq.copy_(state.maxExpAvgSq.maximum(expAvgSq));
-  }
-  const denom = second.sqrt().div(biasCorrection2Sqrt).add(eps);
-  param.addcdiv_(expAvg, denom, { value: -stepSize });
+/** One Adam or AdamW step of `param` in place, by the backend, after `state.step` has counted it. */
+function adamStep(
+  param: Tensor,
+  grad: Tensor,
+  state: AdamState,
+  group: Readonly<AdamHyper>,
+  decoupled: boolean,
+): void {
+  const { lr, betas, eps, weightDecay, amsgrad, maximize } = group;
+  if (amsgrad) state.maxExpAvgSq ??= zerosLike(param);
+  backend().adamStep(
+    param.data,
+    grad.data,
+    state.expAvg.data,
+    state.expAvgSq.data,
+    amsgrad ? state.maxExpAvgSq!.data : null,
+    {
+      lr,
+      beta1: betas[0],
+      beta2: betas[1],
+      eps,
+      weightDecay,
+      decoupled,
+      amsgrad,
+      maximize,
+      step: state.step,
+    },
+  );
 }
 
 /**
@@ -117,9 +131,7 @@ export class Adam extends Optimizer<AdamHyper, AdamState> {
     group: Readonly<ParamGroup<AdamHyper>>,
   ): void {
     state.step += 1;
-    let g = group.maximize ? grad.neg() : grad;
-    if (group.weightDecay !== 0) g = g.add(param, { alpha: group.weightDecay });
-    adamStep(param, g, state, group);
+    adamStep(param, grad, state, group, false);
   }
 }
 
@@ -153,7 +165,6 @@ export class AdamW extends Optimizer<AdamHyper, AdamState> {
     group: Readonly<ParamGroup<AdamHyper>>,
   ): void {
     state.step += 1;
-    param.mul_(1 - group.lr * group.weightDecay);
-    adamStep(param, group.maximize ? grad.neg() : grad, state, group);
+    adamStep(param, grad, state, group, true);
   }
 }

@@ -3,6 +3,8 @@
  * maximization, exactly as `torch.optim.SGD`.
  */
 import { ArgumentError } from '../errors.js';
+import { backend } from '../backend/registry.js';
+import { zerosLike } from '../creation.js';
 import type { Tensor } from '../tensor.js';
 import type { ParamGroup, Params } from './optimizer.js';
 import { Optimizer, checkNonNegative } from './optimizer.js';
@@ -80,18 +82,16 @@ export class SGD extends Optimizer<SGDHyper, SGDState> {
     group: Readonly<ParamGroup<SGDHyper>>,
   ): void {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-    let d = maximize ? grad.neg() : grad;
-    if (weightDecay !== 0) d = d.add(param, { alpha: weightDecay });
-    if (momentum !== 0) {
-      let buffer = state.momentumBuffer;
-      if (buffer === null) {
-        buffer = d.clone();
-        state.momentumBuffer = buffer;
-      } else {
-        buffer.mul_(momentum).add_(d, { alpha: 1 - dampening });
-      }
-      d = nesterov ? d.add(buffer, { alpha: momentum }) : buffer;
-    }
-    param.add_(d, { alpha: -lr });
+    const firstStep = momentum !== 0 && state.momentumBuffer === null;
+    if (firstStep) state.momentumBuffer = zerosLike(param);
+    const buffer = momentum !== 0 ? state.momentumBuffer!.data : null;
+    backend().sgdStep(param.data, grad.data, buffer, firstStep, {
+      lr,
+      momentum,
+      dampening,
+      weightDecay,
+      nesterov,
+      maximize,
+    });
   }
 }

@@ -321,3 +321,34 @@ export function cast(x: TypedArray, dtype: DType): TypedArray {
   }
   return out;
 }
+
+/** The gradient of ReLU: `grad` where `out > 0`, else 0 (NaN outputs pass nothing). */
+export function reluBackward(grad: TypedArray, out: TypedArray): TypedArray {
+  const result = typedArrayFor(dtypeOf(grad), grad.length);
+  for (let i = 0; i < grad.length; i++) result[i] = out[i]! > 0 ? grad[i]! : 0;
+  return result;
+}
+
+/**
+ * `log softmax` over the middle axis of `x` viewed as `(outer, classes, inner)`: each value minus the
+ * maximum of its row, minus the log of the sum of the shifted exponentials (summed in float64).
+ */
+export function logSoftmax(x: TypedArray, outer: number, classes: number, inner: number): TypedArray {
+  const out = typedArrayFor(dtypeOf(x), x.length);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * classes * inner + i;
+      let max = -Infinity;
+      for (let c = 0; c < classes; c++) {
+        const v = x[base + c * inner]!;
+        if (v > max || v !== v) max = v;
+      }
+      const shift = Number.isFinite(max) ? max : 0;
+      let sum = 0;
+      for (let c = 0; c < classes; c++) sum += Math.exp(x[base + c * inner]! - shift);
+      const logSum = Math.log(sum);
+      for (let c = 0; c < classes; c++) out[base + c * inner] = x[base + c * inner]! - shift - logSum;
+    }
+  }
+  return out;
+}

@@ -4,9 +4,11 @@
  */
 import type { Backend } from '../../backend/backend.js';
 import { typedArrayFor } from '../../dtype.js';
-import { depthwiseConv2d } from './depthwise.js';
-import { binary, cast, clamp, unary, where } from './elementwise.js';
+import { conv2d, conv2dBackward } from './conv.js';
+import { binary, cast, clamp, logSoftmax, reluBackward, unary, where } from './elementwise.js';
 import { gemm } from './gemm.js';
+import { adamStep, sgdStep } from './optim.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { argReduce, reduce } from './reduce.js';
 import {
   col2sig,
@@ -32,7 +34,16 @@ export const jsBackend: Backend = {
   reduce,
   argReduce,
   gemm,
-  depthwiseConv2d,
+  conv2d,
+  conv2dBackward,
+  maxPool2d,
+  maxPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  reluBackward,
+  logSoftmax,
+  sgdStep,
+  adamStep,
   stridedCopy,
   stridedAccumulate,
   sig2col,

@@ -1,5 +1,5 @@
 /**
- * The wasm backend's compiled kernels (`gemm.c`, `depthwise.c` and `elementwise.c`, embedded by
+ * The wasm backend's compiled kernels (`gemm.c`, embedded by
  * `scripts/build-wasm.sh`), instantiated synchronously on first use, so importing the library costs no
  * compilation. The module's memory holds its own static buffers followed by one scratch region, from
  * `__heap_base` on, that every call reuses; it grows when a call needs more and never shrinks.
@@ -26,27 +26,6 @@ export interface Kernels {
     aStride: number,
     bStride: number,
   ) => void;
-  /** `depthwise_f32` of `depthwise.c`: pointers are byte offsets into `memory`, the rest as in `DepthwiseSpec`. */
-  readonly depthwiseF32: (
-    x: number,
-    w: number,
-    out: number,
-    batch: number,
-    channels: number,
-    multiplier: number,
-    inH: number,
-    inW: number,
-    kH: number,
-    kW: number,
-    strideH: number,
-    strideW: number,
-    dilationH: number,
-    dilationW: number,
-    outH: number,
-    outW: number,
-  ) => void;
-  /** `clamp_f32` of `elementwise.c`: `x` and `out` are byte offsets into `memory`. */
-  readonly clampF32: (x: number, out: number, n: number, lo: number, hi: number) => void;
 }
 
 const PAGE_BYTES = 65536;
@@ -91,8 +70,6 @@ export function loadKernels(): Kernels {
       memory: exports.memory as WebAssembly.Memory,
       scratchStart: Math.ceil(heapBase / 16) * 16,
       gemmF32: exports.gemm_f32 as Kernels['gemmF32'],
-      depthwiseF32: exports.depthwise_f32 as Kernels['depthwiseF32'],
-      clampF32: exports.clamp_f32 as Kernels['clampF32'],
     };
   }
   return kernels;
