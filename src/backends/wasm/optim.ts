@@ -37,7 +37,7 @@ export function sgdStep(
       const arena = wasmRuntime().arena();
       const paramAt = arena.put(param);
       const gradAt = arena.put(grad);
-      const bufferAt = withMomentum ? arena.put(momentumBuffer as Float32Array) : 0;
+      const bufferAt = withMomentum ? arena.put(momentumBuffer) : 0;
       const flags =
         (spec.maximize ? SGD.maximize : 0) |
         (spec.weightDecay !== 0 ? SGD.decay : 0) |
@@ -59,10 +59,12 @@ export function sgdStep(
         ],
         { parallel: param.length >= PARALLEL_MIN_ELEMENTS },
       );
-      arena.readInto(paramAt, param as Float32Array);
-      if (withMomentum) arena.readInto(bufferAt, momentumBuffer as Float32Array);
+      arena.readInto(paramAt, param);
+      if (withMomentum) arena.readInto(bufferAt, momentumBuffer);
     },
-    () => jsSgdStep(param, grad, momentumBuffer, firstStep, spec),
+    () => {
+      jsSgdStep(param, grad, momentumBuffer, firstStep, spec);
+    },
   );
 }
 
@@ -118,6 +120,8 @@ export function adamStep(
       arena.readInto(vAt, expAvgSq as Float32Array);
       if (spec.amsgrad) arena.readInto(maxAt, maxExpAvgSq as Float32Array);
     },
-    () => jsAdamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, spec),
+    () => {
+      jsAdamStep(param, grad, expAvg, expAvgSq, maxExpAvgSq, spec);
+    },
   );
 }
