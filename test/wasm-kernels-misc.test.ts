@@ -282,6 +282,19 @@ void describe('wasm pooling kernels', () => {
     }
   }
 
+  void it('max pooling gradient scatters indices outside their own windows too', () => {
+    const g = POOLS[0]!.g;
+    const planeIn = g.inputSize[0] * g.inputSize[1];
+    const planeOut = g.outputSize[0] * g.outputSize[1];
+    const indices = Int32Array.from({ length: g.planes * planeOut }, (_, k) => (k * 7) % planeIn);
+    const grad = randomArray(indices.length, 5);
+    const ref = new Float64Array(g.planes * planeIn);
+    indices.forEach((at, k) => {
+      ref[Math.floor(k / planeOut) * planeIn + at]! += grad[k]!;
+    });
+    assertClose(maxPool2dBackward(grad, indices, g), ref, 1e-6, 'scattered gradient');
+  });
+
   void it('treats the first of several NaN, and the first of equal maxima, as the maximum', () => {
     const g = pool2dGeometry({
       planes: 1,

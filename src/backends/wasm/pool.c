@@ -42,22 +42,26 @@ static inline v128_t vreplaces(v128_t v, v128_t best) {
   return wasm_v128_andnot(wasm_f32x4_eq(best, best), wasm_f32x4_le(v, best));
 }
 
-/* Max pooling of one 2×2 stride-2 plane: the four taps compared in row-major order. */
+/*
+ * Max pooling of one 2×2 stride-2 plane: the four taps compared in row-major order, four windows at a time;
+ * a row of at least four windows ends with a block overlapping the one before (which recomputes the same
+ * values), a shorter row goes one window at a time.
+ */
 static void max_plane_2x2(const float *x, float *out, int32_t *idx, const pool_geometry *g) {
-  const int w = g->w;
+  const int w = g->w, ow = g->ow;
+  const int offsets[4] = {0, 1, w, w + 1};
   for (int i = 0; i < g->oh; i++) {
     const float *r0 = x + 2 * i * w, *r1 = r0 + w;
-    float *o = out + i * g->ow;
-    int32_t *ix = idx + i * g->ow;
-    int j = 0;
+    float *o = out + i * ow;
+    int32_t *ix = idx + i * ow;
     const v128_t base0 = wasm_i32x4_make(2 * i * w, 2 * i * w + 2, 2 * i * w + 4, 2 * i * w + 6);
-    for (; j + 4 <= g->ow; j += 4) {
+    for (int j0 = 0; ow >= 4 && j0 < ow; j0 += 4) {
+      const int j = imin(j0, ow - 4);
       const v128_t a0 = wasm_v128_load(r0 + 2 * j), a1 = wasm_v128_load(r0 + 2 * j + 4);
       const v128_t b0 = wasm_v128_load(r1 + 2 * j), b1 = wasm_v128_load(r1 + 2 * j + 4);
       const v128_t taps[4] = {wasm_i32x4_shuffle(a0, a1, 0, 2, 4, 6), wasm_i32x4_shuffle(a0, a1, 1, 3, 5, 7),
                               wasm_i32x4_shuffle(b0, b1, 0, 2, 4, 6), wasm_i32x4_shuffle(b0, b1, 1, 3, 5, 7)};
       const v128_t at = wasm_i32x4_add(base0, wasm_i32x4_splat(2 * j));
-      const int offsets[4] = {0, 1, w, w + 1};
       v128_t best = taps[0], where = at;
       for (int t = 1; t < 4; t++) {
         const v128_t take = vreplaces(taps[t], best);
@@ -67,9 +71,8 @@ static void max_plane_2x2(const float *x, float *out, int32_t *idx, const pool_g
       wasm_v128_store(o + j, best);
       wasm_v128_store(ix + j, where);
     }
-    for (; j < g->ow; j++) {
+    for (int j = 0; ow < 4 && j < ow; j++) {
       const int at = 2 * i * w + 2 * j;
-      const int offsets[4] = {0, 1, w, w + 1};
       float best = x[at];
       int where = at;
       for (int t = 1; t < 4; t++) {
@@ -80,6 +83,42 @@ static void max_plane_2x2(const float *x, float *out, int32_t *idx, const pool_g
       ix[j] = where;
     }
   }
+}
+
+/*
+ * The adjoint of 2×2 stride-2 max pooling on one plane whose windows have at least four per row, every
+ * input element written once: the gradient of its window where the window's index names it, else 0 (as
+ * 0 + g, so −0 becomes +0 as in a scatter-add into zeros). False, with the plane half written, when an
+ * index lies outside its own window: the caller then scatters.
+ */
+static int max_backward_plane_2x2(const float *grad, const int32_t *idx, float *out, const pool_geometry *g) {
+  const int w = g->w, ow = g->ow;
+  const v128_t zero = wasm_f32x4_splat(0.0f);
+  v128_t matched = wasm_i32x4_splat(-1);
+  for (int i = 0; i < g->oh; i++) {
+    float *r0 = out + 2 * i * w, *r1 = r0 + w;
+    const v128_t base0 = wasm_i32x4_make(2 * i * w, 2 * i * w + 2, 2 * i * w + 4, 2 * i * w + 6);
+    for (int j0 = 0; j0 < ow; j0 += 4) {
+      const int j = imin(j0, ow - 4);
+      const v128_t gv = wasm_v128_load(grad + i * ow + j), iv = wasm_v128_load(idx + i * ow + j);
+      const v128_t at = wasm_i32x4_add(base0, wasm_i32x4_splat(2 * j));
+      const v128_t m00 = wasm_i32x4_eq(iv, at), m01 = wasm_i32x4_eq(iv, wasm_i32x4_add(at, wasm_i32x4_splat(1)));
+      const v128_t m10 = wasm_i32x4_eq(iv, wasm_i32x4_add(at, wasm_i32x4_splat(w)));
+      const v128_t m11 = wasm_i32x4_eq(iv, wasm_i32x4_add(at, wasm_i32x4_splat(w + 1)));
+      matched = wasm_v128_and(matched, wasm_v128_or(wasm_v128_or(m00, m01), wasm_v128_or(m10, m11)));
+      const v128_t v00 = wasm_f32x4_add(wasm_v128_and(gv, m00), zero);
+      const v128_t v01 = wasm_f32x4_add(wasm_v128_and(gv, m01), zero);
+      const v128_t v10 = wasm_f32x4_add(wasm_v128_and(gv, m10), zero);
+      const v128_t v11 = wasm_f32x4_add(wasm_v128_and(gv, m11), zero);
+      wasm_v128_store(r0 + 2 * j, wasm_i32x4_shuffle(v00, v01, 0, 4, 1, 5));
+      wasm_v128_store(r0 + 2 * j + 4, wasm_i32x4_shuffle(v00, v01, 2, 6, 3, 7));
+      wasm_v128_store(r1 + 2 * j, wasm_i32x4_shuffle(v10, v11, 0, 4, 1, 5));
+      wasm_v128_store(r1 + 2 * j + 4, wasm_i32x4_shuffle(v10, v11, 2, 6, 3, 7));
+    }
+    for (int c = 2 * ow; c < w; c++) r0[c] = r1[c] = 0.0f;
+  }
+  zero_floats(out + 2 * g->oh * w, (g->h - 2 * g->oh) * w);
+  return wasm_i32x4_all_true(matched);
 }
 
 /* Max pooling of one plane, any geometry: −∞ outside the input; a window without taps gives −∞ at index −1. */
@@ -127,7 +166,8 @@ KERNEL(max_pool2d_f32) void max_pool2d_f32(const int32_t *args, int tid, int nth
 
 /*
  * The adjoint of max pooling: each plane zeroed, then every gradient added, in output order, to the input
- * element its index names (indices outside the plane are skipped). args: geometry, grad, indices, out.
+ * element its index names (indices outside the plane are skipped); a 2×2 stride-2 plane whose indices all lie
+ * in their own windows is written directly instead. args: geometry, grad, indices, out.
  */
 KERNEL(max_pool2d_backward_f32) void max_pool2d_backward_f32(const int32_t *args, int tid, int nthreads) {
   const pool_geometry g = read_geometry(args);
@@ -135,12 +175,14 @@ KERNEL(max_pool2d_backward_f32) void max_pool2d_backward_f32(const int32_t *args
   const int32_t *idx = ARG_PTR(const int32_t, args, 14);
   float *out = ARG_PTR(float, args, 15);
   const int in_plane = g.h * g.w, out_plane = g.oh * g.ow;
+  const int fast = is_pool2x2(&g) && g.ow >= 4;
   int first, last;
   thread_chunks(g.planes, tid, nthreads, &first, &last);
   for (int c = first; c < last; c++) {
     float *o = out + c * in_plane;
     const float *gr = grad + c * out_plane;
     const int32_t *ix = idx + c * out_plane;
+    if (fast && max_backward_plane_2x2(gr, ix, o, &g)) continue;
     zero_floats(o, in_plane);
     for (int k = 0; k < out_plane; k++) {
       const uint32_t at = (uint32_t)ix[k];
