@@ -9,8 +9,11 @@
  * matmul(randn([512, 256]), randn([256, 128]));   // computed in WebAssembly
  */
 import type { PartialBackend } from '../../backend/registry.js';
-import { clamp } from './elementwise.js';
+import { binary, clamp, reluBackward, unary } from './elementwise.js';
 import { gemm } from './gemm.js';
+import { adamStep, sgdStep } from './optim.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
+import { reduce } from './reduce.js';
 
 /** `(module (func (result v128) (v128.const i32x4 0 0 0 0)))`: valid only where WebAssembly has SIMD. */
 const SIMD_PROBE = new Uint8Array([
@@ -50,4 +53,18 @@ export function wasmSimdSupported(): boolean {
 }
 
 /** The wasm backend's own methods. */
-export const wasmBackend: PartialBackend = { name: 'wasm', gemm, clamp };
+export const wasmBackend: PartialBackend = {
+  name: 'wasm',
+  gemm,
+  unary,
+  binary,
+  clamp,
+  reluBackward,
+  reduce,
+  maxPool2d,
+  maxPool2dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  sgdStep,
+  adamStep,
+};

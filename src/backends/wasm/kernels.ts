@@ -1,5 +1,5 @@
 /**
- * The old single-call loader of `gemm_f32`, `depthwise_f32` and `clamp_f32`, kept until their glue moves to
+ * The old single-call loader of `gemm_f32`, kept until their glue moves to
  * the runtime's arena: the functions of the runtime's own instance (`runtime.ts`), called directly on the
  * calling thread, with one scratch region from the arena's start that every call reuses; it grows when a
  * call needs more and never shrinks.
@@ -27,8 +27,6 @@ export interface Kernels {
     aStride: number,
     bStride: number,
   ) => void;
-  /** `clamp_f32` of `elementwise.c`: `x` and `out` are byte offsets into `memory`. */
-  readonly clampF32: (x: number, out: number, n: number, lo: number, hi: number) => void;
 }
 
 /** Bytes per float32. */
@@ -48,7 +46,6 @@ export function loadKernels(): Kernels {
       return runtime.scratchStart;
     },
     gemmF32: runtime.kernel('gemm_f32'),
-    clampF32: runtime.kernel('clamp_f32'),
   };
 }
 
