@@ -1,7 +1,7 @@
 /**
  * The `wasm` backend: the `js` backend with kernels replaced, one at a time, by WebAssembly SIMD ones. So far
  * `gemm` (float32; other dtypes use the js gemm), which is most of a convolutional network's training step,
- * `depthwiseConv2d` (float32), which is most of an image filter, and `clamp` (float32). The module is compiled
+ * and `clamp` (float32). The module is compiled
  * on first use, not on import.
  *
  * @example
@@ -10,9 +10,8 @@
  */
 import type { Backend } from '../../backend/backend.js';
 import { jsBackend } from '../js/index.js';
-import { depthwiseConv2d } from './depthwise.js';
 import { clamp } from './elementwise.js';
 import { gemm } from './gemm.js';
 
-/** The js backend with WebAssembly SIMD float32 `gemm`, `depthwiseConv2d` and `clamp`. */
-export const wasmBackend: Backend = { ...jsBackend, name: 'wasm', gemm, depthwiseConv2d, clamp };
+/** The js backend with WebAssembly SIMD float32 `gemm` and `clamp`. */
+export const wasmBackend: Backend = { ...jsBackend, name: 'wasm', gemm, clamp };
