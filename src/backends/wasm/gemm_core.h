@@ -87,8 +87,8 @@ static void pack_a(const operand *a, int i0, int mc, int p0, int kc, float *dst)
 
 /*
  * One row of windowed input: for positions pos0 .. pos0+count-1 (row-major over the output), the input value
- * tap (ky, kx) of plane `plane` reads, or zero outside the input; value t goes to out[t * stride_fn...].
- * Written with a macro body so the two packed layouts share it.
+ * tap (ky, kx) of plane `plane` reads, or zero outside the input; value t is stored by STORE(t, value). A
+ * macro so that each packed layout inlines its own store.
  */
 #define FOR_WINDOW_ROW(g, plane, ky, kx, pos0, count, STORE)                                             \
   do {                                                                                                   \
@@ -101,8 +101,17 @@ static void pack_a(const operand *a, int i0, int mc, int p0, int kc, float *dst)
       } else {                                                                                           \
         const float *row_ = (plane) + iy_ * (g)->in_w;                                                   \
         int ix_ = ox_ * (g)->sw - (g)->pw + (kx) * (g)->dw;                                              \
-        for (int u_ = 0; u_ < run_; u_++, ix_ += (g)->sw)                                                \
-          STORE(t_ + u_, (ix_ >= 0 && ix_ < (g)->in_w) ? row_[ix_] : 0.0f);                              \
+        if ((g)->sw == 1) {                                                                              \
+          /* Zeros left of the row, a plain copy, zeros right of it. */                                   \
+          int u_ = 0;                                                                                    \
+          const int end_ = imax(0, imin(run_, (g)->in_w - ix_));                                         \
+          for (; u_ < run_ && ix_ + u_ < 0; u_++) STORE(t_ + u_, 0.0f);                                  \
+          for (; u_ < end_; u_++) STORE(t_ + u_, row_[ix_ + u_]);                                        \
+          for (; u_ < run_; u_++) STORE(t_ + u_, 0.0f);                                                  \
+        } else {                                                                                         \
+          for (int u_ = 0; u_ < run_; u_++, ix_ += (g)->sw)                                              \
+            STORE(t_ + u_, (ix_ >= 0 && ix_ < (g)->in_w) ? row_[ix_] : 0.0f);                            \
+        }                                                                                                \
       }                                                                                                  \
       t_ += run_;                                                                                        \
       ox_ = 0;                                                                                           \
@@ -156,6 +165,21 @@ static void pack_b(const operand *b, int p0, int kc, int j0, int nc, float *dst)
 #define STORE_T(t, v) out[(t) * NR] = (v)
       FOR_WINDOW_ROW(g, plane, ky, kx, p0, kc, STORE_T);
 #undef STORE_T
+    }
+  } else if (g->sh == 1 && g->sw == 1) {
+    /*
+     * OP_GATHER with stride 1: input position (iy, ix) takes grad[co, iy + ph - ky*dh, ix + pw - kx*dw], the
+     * windows of the gradient plane for a convolution of stride 1, padding -ph and dilation -dh.
+     */
+    const conv_geo t = {g->out_h, g->out_w, g->in_h, g->in_w, 0, 0, 1, 1, -g->ph, -g->pw, -g->dh, -g->dw, 0, 0};
+    const int plane_out = g->out_h * g->out_w;
+    for (int p = 0; p < kc; p++) {
+      const int row = p0 + p, co = row / kk, ky = (row % kk) / g->kw, kx = row % g->kw;
+      const float *plane = b->base + co * plane_out;
+#define STORE_G(i, v) B_AT(dst, kc, p, i) = (v)
+      FOR_WINDOW_ROW(&t, plane, ky, kx, j0, nc, STORE_G);
+#undef STORE_G
+      for (int j = nc; j < ncp; j++) B_AT(dst, kc, p, j) = 0.0f;
     }
   } else {
     /* OP_GATHER: input position (iy, ix) takes grad[co, oy, ox] with iy = oy*sh - ph + ky*dh (and for x). */
