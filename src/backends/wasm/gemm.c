@@ -2,7 +2,7 @@
  * Single-precision batched matrix multiplication for convnet-ts's wasm backend, on the engine of gemm_core.h.
  * src/backends/wasm/gemm.ts copies the operands into the module's memory and runs gemm_f32.
  *
- * Threads split C into fixed chunks of GC_MC x GC_NC (per batch entry); each chunk is computed by one thread
+ * Threads split C into fixed chunks (per batch entry) of GC_NC columns and 64 to 256 rows (chunk_rows); each chunk is computed by one thread
  * over the full k in a fixed order, so results do not depend on the thread count.
  */
 #include "gemm_core.h"
@@ -21,15 +21,16 @@ KERNEL(gemm_f32) void gemm_f32(const int32_t *args, int tid, int nthreads) {
   const int batch = args[3], m = args[4], k = args[5], n = args[6], trans_a = args[7], trans_b = args[8];
   const int a_stride = args[9], b_stride = args[10];
   float *scratch = (float *)(ARG_PTR(char, args, 11) + tid * args[12]);
-  const int m_blocks = (m + GC_MC - 1) / GC_MC, n_blocks = (n + GC_NC - 1) / GC_NC;
+  const int nch = imin(n, GC_NC), mch = chunk_rows(nch);
+  const int m_blocks = (m + mch - 1) / mch, n_blocks = (n + nch - 1) / nch;
   int first, last;
   thread_chunks(batch * m_blocks * n_blocks, tid, nthreads, &first, &last);
   for (int chunk = first; chunk < last; chunk++) {
     const int bi = chunk / (m_blocks * n_blocks), mb = (chunk / n_blocks) % m_blocks, nb = chunk % n_blocks;
-    const int i0 = mb * GC_MC, j0 = nb * GC_NC;
+    const int i0 = mb * mch, j0 = nb * nch;
     const operand op_a = {OP_DENSE, a + bi * a_stride, trans_a ? 1 : k, trans_a ? m : 1, 0};
     const operand op_b = {OP_DENSE, b + bi * b_stride, trans_b ? 1 : n, trans_b ? k : 1, 0};
-    gemm_block(&op_a, &op_b, i0, imin(GC_MC, m - i0), j0, imin(GC_NC, n - j0), k, c + bi * m * n + i0 * n + j0,
+    gemm_block(&op_a, &op_b, i0, imin(mch, m - i0), j0, imin(nch, n - j0), k, c + bi * m * n + i0 * n + j0,
                n, 0, 0, scratch);
   }
 }

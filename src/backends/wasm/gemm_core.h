@@ -25,6 +25,11 @@
 #define GC_MC 64
 #define GC_KC 256
 #define GC_NC 256
+/*
+ * Rows of C per chunk of a product with chunk_cols columns: taller chunks when they are narrow, so that packing
+ * B stays a small share of the work. Depends on the shape alone, never on the thread count.
+ */
+static inline int chunk_rows(int chunk_cols) { return GC_MC * imax(1, imin(4, GC_NC / chunk_cols)); }
 /* Bytes of per-thread scratch gemm_block needs: both panels and one edge tile. */
 #define GC_SCRATCH_BYTES ((GC_MC * GC_KC + GC_KC * GC_NC + MR * NR) * 4)
 
@@ -250,8 +255,8 @@ __attribute__((noinline)) static void micro_kernel(int kc, const float *a, const
 
 /*
  * C[i0 .. i0+mc, j0 .. j0+nc] (c points at element (i0, j0), row stride ldc) = init + A[i0.., 0..k] .
- * B[0..k, j0..], init being C when accumulate, else bias[i] (bias indexed from i0; null: zero). mc <= GC_MC,
- * nc <= GC_NC. `scratch` is the calling thread's GC_SCRATCH_BYTES.
+ * B[0..k, j0..], init being C when accumulate, else bias[i] (bias indexed from i0; null: zero). nc <= GC_NC;
+ * mc is any, taken GC_MC rows at a time against one packed B panel. `scratch` is the calling thread's GC_SCRATCH_BYTES.
  */
 static void gemm_block(const operand *a, const operand *b, int i0, int mc, int j0, int nc, int k, float *c,
                        int ldc, int accumulate, const float *bias, float *scratch) {
@@ -261,22 +266,25 @@ static void gemm_block(const operand *a, const operand *b, int i0, int mc, int j
   for (int pc = 0; pc < k; pc += kc_max) {
     const int kc = imin(kc_max, k - pc), acc = accumulate || pc > 0;
     pack_b(b, pc, kc, j0, nc, pb);
-    pack_a(a, i0, mc, pc, kc, pa);
-    for (int jr = 0; jr < nc; jr += NR) {
-      const int cols = imin(NR, nc - jr);
-      for (int ir = 0; ir < mc; ir += MR) {
-        const int rows = imin(MR, mc - ir);
-        float *tile = c + ir * ldc + jr;
-        const float *tile_bias = bias ? bias + ir : 0;
-        if (rows == MR && cols == NR) {
-          micro_kernel(kc, pa + ir * kc, pb + jr * kc, tile, ldc, acc, tile_bias);
-        } else {
-          micro_kernel(kc, pa + ir * kc, pb + jr * kc, edge, NR, 0, 0);
-          for (int r = 0; r < rows; r++) {
-            const float init = tile_bias ? tile_bias[r] : 0.0f;
-            for (int j = 0; j < cols; j++) {
-              const float sum = edge[r * NR + j];
-              tile[r * ldc + j] = acc ? tile[r * ldc + j] + sum : init + sum;
+    for (int ic = 0; ic < mc; ic += GC_MC) {
+      const int mcc = imin(GC_MC, mc - ic);
+      pack_a(a, i0 + ic, mcc, pc, kc, pa);
+      for (int jr = 0; jr < nc; jr += NR) {
+        const int cols = imin(NR, nc - jr);
+        for (int ir = 0; ir < mcc; ir += MR) {
+          const int rows = imin(MR, mcc - ir);
+          float *tile = c + (ic + ir) * ldc + jr;
+          const float *tile_bias = bias ? bias + ic + ir : 0;
+          if (rows == MR && cols == NR) {
+            micro_kernel(kc, pa + ir * kc, pb + jr * kc, tile, ldc, acc, tile_bias);
+          } else {
+            micro_kernel(kc, pa + ir * kc, pb + jr * kc, edge, NR, 0, 0);
+            for (int r = 0; r < rows; r++) {
+              const float init = tile_bias ? tile_bias[r] : 0.0f;
+              for (int j = 0; j < cols; j++) {
+                const float sum = edge[r * NR + j];
+                tile[r * ldc + j] = acc ? tile[r * ldc + j] + sum : init + sum;
+              }
             }
           }
         }
