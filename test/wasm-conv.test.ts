@@ -130,7 +130,9 @@ function runKernels(
   const dxAt = instance.reserve(x.length * 4);
   const dwAt = instance.reserve(w.length * 4);
   const dbAt = instance.reserve(b.length * 4);
-  const scratch = instance.reserve(3 * GEMM_SCRATCH_BYTES);
+  const columns = (w.length / (g.outChannels / g.groups)) * g.outputSize[0] * g.outputSize[1];
+  const perThread = GEMM_SCRATCH_BYTES + Math.ceil(columns / 4) * 16;
+  const scratch = instance.reserve(3 * perThread);
   const geometry = [
     g.batch,
     g.inChannels,
@@ -143,7 +145,7 @@ function runKernels(
     ...g.dilation,
     ...g.outputSize,
   ];
-  const tail = [scratch, GEMM_SCRATCH_BYTES, ...geometry];
+  const tail = [scratch, perThread, ...geometry];
   instance.run('conv2d_f32', [xAt, wAt, bAt, yAt, ...tail], threads);
   instance.run('conv2d_input_grad_f32', [dyAt, wAt, 0, dxAt, ...tail], threads);
   instance.run('conv2d_weight_grad_f32', [dyAt, xAt, 0, dwAt, ...tail], threads);

@@ -3,13 +3,12 @@
  * zero padding): the forward pass with its bias, and the gradients with respect to the input, the weight and
  * the bias. src/backends/wasm/conv.ts copies the operands into the module's memory and runs the phases.
  *
- * Every product runs on gemm_core.h with the convolution's windows read in place (implicit im2col), so no
- * column matrix is stored:
+ * Every product runs on gemm_core.h, the forward pass and the weight gradient with the convolution's windows
+ * read in place (implicit im2col), so they store no column matrix:
  *   - forward, per image and group: Y[co, pos] = bias[co] + W[co, :] . windows(x)[:, pos] (NCHW output as is);
  *     a 1x1 stride-1 unpadded convolution reads x as a dense matrix;
- *   - input gradient, per image and group: dX[c, ipos] = sum over (co, ky, kx) of W[co, c, ky, kx] times the
- *     output gradient at the output position whose tap (ky, kx) reads ipos (a gather, so no two chunks write
- *     one element);
+ *   - input gradient, per image and group: the columns Wᵀ . dY into scratch, then col2im adds each into the
+ *     input element its tap read (one thread per image and group, fixed order);
  *   - weight gradient, per group: dW[co, (c, ky, kx)] = sum over images n, in order, of dY_n[co, :] .
  *     windows(x_n)[(c, ky, kx), :]^T;
  *   - bias gradient: dB[co] = sum over images and positions of dY.
@@ -18,7 +17,7 @@
  * fixed reduction orders, so results do not depend on the thread count.
  *
  * Arguments of every kernel: four byte offsets p0..p3 (below), scratch (byte offset), scratch bytes per thread
- * (GC_SCRATCH_BYTES), then the geometry: batch, in_channels, out_channels, groups, in_h, in_w, kh, kw, sh, sw,
+ * (GC_SCRATCH_BYTES; for the input gradient also room for K x positions floats of columns), then the geometry: batch, in_channels, out_channels, groups, in_h, in_w, kh, kw, sh, sw,
  * ph, pw, dh, dw, out_h, out_w.
  */
 #include "gemm_core.h"
@@ -124,27 +123,69 @@ KERNEL(conv2d_f32) void conv2d_f32(const int32_t *args, int tid, int nthreads) {
   }
 }
 
-/* Input gradient: p0 output gradient, p1 weight, p3 dx. */
+/*
+ * dX of one image and group: zeros, then every column value added to the input element its tap read, in the
+ * fixed order (c, ky, kx, position). Taps outside the input read nothing and add nothing.
+ */
+static void col2im(const float *cols, float *dx, const conv_geo *g) {
+  const int plane_in = g->in_h * g->in_w, positions = g->out_h * g->out_w;
+  for (int i = 0; i < g->cin * plane_in; i++) dx[i] = 0.0f;
+  for (int c = 0; c < g->cin; c++) {
+    float *plane = dx + c * plane_in;
+    for (int ky = 0; ky < g->kh; ky++) {
+      for (int kx = 0; kx < g->kw; kx++) {
+        const float *col = cols + ((c * g->kh + ky) * g->kw + kx) * positions;
+        /* Output columns whose tap kx lands inside the row: 0 <= ox*sw - pw + kx*dw < in_w. */
+        const int shift = kx * g->dw - g->pw;
+        const int lo = shift >= 0 ? 0 : (-shift + g->sw - 1) / g->sw;
+        const int hi = imin(g->out_w, g->in_w - 1 - shift < 0 ? 0 : (g->in_w - 1 - shift) / g->sw + 1);
+        for (int oy = 0; oy < g->out_h; oy++) {
+          const int iy = oy * g->sh - g->ph + ky * g->dh;
+          if (iy < 0 || iy >= g->in_h) continue;
+          float *row = plane + iy * g->in_w + shift;
+          const float *src = col + oy * g->out_w;
+          if (g->sw == 1) {
+            int ox = lo;
+            for (; ox + 4 <= hi; ox += 4) {
+              wasm_v128_store(row + ox, wasm_f32x4_add(wasm_v128_load(row + ox), wasm_v128_load(src + ox)));
+            }
+            for (; ox < hi; ox++) row[ox] += src[ox];
+          } else {
+            for (int ox = lo; ox < hi; ox++) row[ox * g->sw] += src[ox];
+          }
+        }
+      }
+    }
+  }
+}
+
+/*
+ * Input gradient: p0 output gradient, p1 weight, p3 dx. Per image and group, the columns Wᵀ . dY (K x
+ * positions, K = cin * kh * kw) go to the thread's scratch after the product's own (GC_SCRATCH_BYTES), then
+ * col2im adds them into dx; a pointwise convolution's columns are dx itself.
+ */
 KERNEL(conv2d_input_grad_f32) void conv2d_input_grad_f32(const int32_t *args, int tid, int nthreads) {
   const conv_args c = read_geometry(args);
   const float *grad = ARG_PTR(const float, args, 0), *w = ARG_PTR(const float, args, 1);
   float *dx = ARG_PTR(float, args, 3);
   const conv_geo *g = &c.g;
-  const int plane_in = g->in_h * g->in_w, positions = g->out_h * g->out_w, kk = g->kh * g->kw;
-  const int k = g->cout * kk, m_blocks = blocks(g->cin, GC_MC), n_blocks = blocks(plane_in, GC_NC);
+  const int plane_in = g->in_h * g->in_w, positions = g->out_h * g->out_w, k = g->cin * g->kh * g->kw;
   const int pointwise = is_pointwise(g);
-  float *scratch = thread_scratch(args, tid);
+  float *scratch = thread_scratch(args, tid), *cols = scratch + GC_SCRATCH_BYTES / 4;
   int first, last;
-  thread_chunks(c.batch * c.groups * m_blocks * n_blocks, tid, nthreads, &first, &last);
-  for (int chunk = first; chunk < last; chunk++) {
-    const int image = chunk / (m_blocks * n_blocks), n = image / c.groups, gi = image % c.groups;
-    const int i0 = (chunk / n_blocks) % m_blocks * GC_MC, j0 = chunk % n_blocks * GC_NC;
+  thread_chunks(c.batch * c.groups, tid, nthreads, &first, &last);
+  for (int image = first; image < last; image++) {
+    const int n = image / c.groups, gi = image % c.groups;
     const float *gg = grad + (n * c.channels_out + gi * g->cout) * positions;
-    const operand a = {OP_WEIGHT_T, w + gi * g->cout * g->cin * kk, 0, 0, g};
-    const operand b = pointwise ? (operand){OP_DENSE, gg, positions, 1, g} : (operand){OP_GATHER, gg, 0, 0, g};
     float *dxg = dx + (n * c.channels_in + gi * g->cin) * plane_in;
-    gemm_block(&a, &b, i0, imin(GC_MC, g->cin - i0), j0, imin(GC_NC, plane_in - j0), k, dxg + i0 * plane_in + j0,
-               plane_in, 0, 0, scratch);
+    float *out = pointwise ? dxg : cols;
+    /* A = Wᵀ: element (i, co) of the group's weight (cout x k) at co * k + i. */
+    const operand a = {OP_DENSE, w + gi * g->cout * k, 1, k, g};
+    const operand b = {OP_DENSE, gg, positions, 1, g};
+    for (int j0 = 0; j0 < positions; j0 += GC_NC) {
+      gemm_block(&a, &b, 0, k, j0, imin(GC_NC, positions - j0), g->cout, out + j0, positions, 0, 0, scratch);
+    }
+    if (!pointwise) col2im(cols, dxg, g);
   }
 }
 

@@ -114,8 +114,11 @@ export function conv2dBackward(
     const dxAt = needs.input ? arena.reserve(size.input * 4) : 0;
     const dwAt = needs.weight ? arena.reserve(size.weight * 4) : 0;
     const dbAt = needs.bias ? arena.reserve(g.outChannels * 4) : 0;
-    const scratchAt = needs.input || needs.weight ? arena.reserve(rt.threads * GEMM_SCRATCH_BYTES) : 0;
-    const tail = [scratchAt, GEMM_SCRATCH_BYTES, ...geometryWords(g)];
+    // The input gradient's threads also hold one image's columns: (Cin/groups · kH · kW) × outH · outW.
+    const columns = (size.weight / (g.outChannels / g.groups)) * g.outputSize[0] * g.outputSize[1];
+    const perThread = GEMM_SCRATCH_BYTES + (needs.input ? Math.ceil(columns / 4) * 16 : 0);
+    const scratchAt = needs.input || needs.weight ? arena.reserve(rt.threads * perThread) : 0;
+    const tail = [scratchAt, perThread, ...geometryWords(g)];
     const parallel = madds(g) >= PARALLEL_MIN_MADDS;
     if (needs.input) arena.run('conv2d_input_grad_f32', [gradAt, wAt, 0, dxAt, ...tail], { parallel });
     if (needs.weight) arena.run('conv2d_weight_grad_f32', [gradAt, xAt, 0, dwAt, ...tail], { parallel });

@@ -10,8 +10,8 @@
  * (XNNPACK's "loadsplat" scheme). The first k block starts from the row's bias (or zero, or C itself when
  * accumulating), later ones from C, so every element of C is reduced over k in one fixed order.
  *
- * An operand is a description, not always an array: dense with arbitrary strides, or the windows of a
- * convolution's input or output gradient read in place (implicit im2col), so a convolution never materialises
+ * An operand is a description, not always an array: dense with arbitrary strides, or (B only) the windows of
+ * a convolution's input read in place (implicit im2col), so a convolution never materialises
  * its column matrix. Reads outside the input are never made; taps that fall there pack as zeros.
  */
 #ifndef CONVNET_WASM_GEMM_CORE_H
@@ -41,10 +41,6 @@ enum operand_kind {
   OP_WINDOWS,
   /* B of a weight gradient: row = output position, col = (c, ky, kx). */
   OP_WINDOWS_T,
-  /* B of an input gradient: row = (co, ky, kx), col = input position; the output gradient's value there. */
-  OP_GATHER,
-  /* A of an input gradient: row = input channel c, col = (co, ky, kx): W[co, c, ky, kx]. */
-  OP_WEIGHT_T,
 };
 
 /* The sizes of one convolution group as the operands need them. */
@@ -56,12 +52,12 @@ typedef struct {
 
 typedef struct {
   int kind;
-  const float *base; /* dense: the matrix; windows: the group's input planes; gather: output-gradient planes */
+  const float *base; /* dense: the matrix; windows: the group's input planes */
   int s0, s1;
   const conv_geo *geo;
 } operand;
 
-/* Rows of the A panel (rows i0.., cols p0..) packed as MR-row slivers: sliver s, step p at dst[s*MR*kc + p*MR]. */
+/* Rows of the (dense) A panel (rows i0.., cols p0..) packed as MR-row slivers: sliver s, step p at dst[s*MR*kc + p*MR]. */
 static void pack_a(const operand *a, int i0, int mc, int p0, int kc, float *dst) {
   for (int ir = 0; ir < mc; ir += MR) {
     float *sliver = dst + ir * kc;
@@ -69,19 +65,10 @@ static void pack_a(const operand *a, int i0, int mc, int p0, int kc, float *dst)
       const int i = i0 + ir + r;
       if (ir + r >= mc) {
         for (int p = 0; p < kc; p++) sliver[p * MR + r] = 0.0f;
-      } else if (a->kind == OP_DENSE) {
+      } else {
         const float *src = a->base + i * a->s0 + p0 * a->s1;
         const int step = a->s1;
         for (int p = 0; p < kc; p++) sliver[p * MR + r] = src[p * step];
-      } else {
-        /* OP_WEIGHT_T: col p = co * kk + t, element W[co, i, t] at (co * cin + i) * kk + t. */
-        const conv_geo *g = a->geo;
-        const int kk = g->kh * g->kw;
-        int co = p0 / kk, t = p0 % kk;
-        for (int p = 0; p < kc; p++) {
-          sliver[p * MR + r] = a->base[(co * g->cin + i) * kk + t];
-          if (++t == kk) t = 0, co++;
-        }
       }
     }
   }
@@ -170,41 +157,6 @@ static void pack_b(const operand *b, int p0, int kc, int j0, int nc, float *dst)
 #define STORE_T(t, v) out[(t) * NR] = (v)
       FOR_WINDOW_ROW(g, plane, ky, kx, p0, kc, STORE_T);
 #undef STORE_T
-    }
-  } else if (g->sh == 1 && g->sw == 1) {
-    /*
-     * OP_GATHER with stride 1: input position (iy, ix) takes grad[co, iy + ph - ky*dh, ix + pw - kx*dw], the
-     * windows of the gradient plane for a convolution of stride 1, padding -ph and dilation -dh.
-     */
-    const conv_geo t = {g->out_h, g->out_w, g->in_h, g->in_w, 0, 0, 1, 1, -g->ph, -g->pw, -g->dh, -g->dw, 0, 0};
-    const int plane_out = g->out_h * g->out_w;
-    for (int p = 0; p < kc; p++) {
-      const int row = p0 + p, co = row / kk, ky = (row % kk) / g->kw, kx = row % g->kw;
-      const float *plane = b->base + co * plane_out;
-#define STORE_G(i, v) B_AT(dst, kc, p, i) = (v)
-      FOR_WINDOW_ROW(&t, plane, ky, kx, j0, nc, STORE_G);
-#undef STORE_G
-      for (int j = nc; j < ncp; j++) B_AT(dst, kc, p, j) = 0.0f;
-    }
-  } else {
-    /* OP_GATHER: input position (iy, ix) takes grad[co, oy, ox] with iy = oy*sh - ph + ky*dh (and for x). */
-    const int plane_out = g->out_h * g->out_w;
-    for (int p = 0; p < kc; p++) {
-      const int row = p0 + p, co = row / kk, ky = (row % kk) / g->kw, kx = row % g->kw;
-      const float *plane = b->base + co * plane_out;
-      int iy = j0 / g->in_w, ix = j0 % g->in_w;
-      for (int j = 0; j < ncp; j++) {
-        float v = 0.0f;
-        if (j < nc) {
-          const int ty = iy + g->ph - ky * g->dh, tx = ix + g->pw - kx * g->dw;
-          if (ty >= 0 && tx >= 0 && ty % g->sh == 0 && tx % g->sw == 0) {
-            const int oy = ty / g->sh, ox = tx / g->sw;
-            if (oy < g->out_h && ox < g->out_w) v = plane[oy * g->out_w + ox];
-          }
-          if (++ix == g->in_w) ix = 0, iy++;
-        }
-        B_AT(dst, kc, p, j) = v;
-      }
     }
   }
 }
