@@ -107,18 +107,19 @@ KERNEL(conv2d_f32) void conv2d_f32(const int32_t *args, int tid, int nthreads) {
     }
     return;
   }
-  const int k = g->cin * kk, m_blocks = blocks(g->cout, GC_MC), n_blocks = blocks(positions, GC_NC);
+  const int k = g->cin * kk, nch = chunk_cols(positions);
+  const int m_blocks = blocks(g->cout, GC_MC), n_blocks = blocks(positions, nch);
   const int pointwise = is_pointwise(g);
   float *scratch = thread_scratch(args, tid);
   thread_chunks(c.batch * c.groups * m_blocks * n_blocks, tid, nthreads, &first, &last);
   for (int chunk = first; chunk < last; chunk++) {
     const int image = chunk / (m_blocks * n_blocks), n = image / c.groups, gi = image % c.groups;
-    const int i0 = (chunk / n_blocks) % m_blocks * GC_MC, j0 = chunk % n_blocks * GC_NC;
+    const int i0 = (chunk / n_blocks) % m_blocks * GC_MC, j0 = chunk % n_blocks * nch;
     const float *xg = x + (n * c.channels_in + gi * g->cin) * plane_in;
     const operand a = {OP_DENSE, w + gi * g->cout * k, k, 1, g};
     const operand b = pointwise ? (operand){OP_DENSE, xg, plane_in, 1, g} : (operand){OP_WINDOWS, xg, 0, 0, g};
     float *yg = y + (n * c.channels_out + gi * g->cout) * positions;
-    gemm_block(&a, &b, i0, imin(GC_MC, g->cout - i0), j0, imin(GC_NC, positions - j0), k, yg + i0 * positions + j0,
+    gemm_block(&a, &b, i0, imin(GC_MC, g->cout - i0), j0, imin(nch, positions - j0), k, yg + i0 * positions + j0,
                positions, 0, bias ? bias + gi * g->cout + i0 : 0, scratch);
   }
 }
@@ -170,7 +171,7 @@ KERNEL(conv2d_input_grad_f32) void conv2d_input_grad_f32(const int32_t *args, in
   float *dx = ARG_PTR(float, args, 3);
   const conv_geo *g = &c.g;
   const int plane_in = g->in_h * g->in_w, positions = g->out_h * g->out_w, k = g->cin * g->kh * g->kw;
-  const int pointwise = is_pointwise(g);
+  const int pointwise = is_pointwise(g), nch = chunk_cols(positions);
   float *scratch = thread_scratch(args, tid), *cols = scratch + GC_SCRATCH_BYTES / 4;
   int first, last;
   thread_chunks(c.batch * c.groups, tid, nthreads, &first, &last);
@@ -182,8 +183,8 @@ KERNEL(conv2d_input_grad_f32) void conv2d_input_grad_f32(const int32_t *args, in
     /* A = Wᵀ: element (i, co) of the group's weight (cout x k) at co * k + i. */
     const operand a = {OP_DENSE, w + gi * g->cout * k, 1, k, g};
     const operand b = {OP_DENSE, gg, positions, 1, g};
-    for (int j0 = 0; j0 < positions; j0 += GC_NC) {
-      gemm_block(&a, &b, 0, k, j0, imin(GC_NC, positions - j0), g->cout, out + j0, positions, 0, 0, scratch);
+    for (int j0 = 0; j0 < positions; j0 += nch) {
+      gemm_block(&a, &b, 0, k, j0, imin(nch, positions - j0), g->cout, out + j0, positions, 0, 0, scratch);
     }
     if (!pointwise) col2im(cols, dxg, g);
   }
@@ -196,21 +197,22 @@ KERNEL(conv2d_weight_grad_f32) void conv2d_weight_grad_f32(const int32_t *args, 
   float *dw = ARG_PTR(float, args, 3);
   const conv_geo *g = &c.g;
   const int plane_in = g->in_h * g->in_w, positions = g->out_h * g->out_w, kk = g->kh * g->kw;
-  const int cols = g->cin * kk, m_blocks = blocks(g->cout, GC_MC), n_blocks = blocks(cols, GC_NC);
+  const int cols = g->cin * kk, nch = chunk_cols(cols);
+  const int m_blocks = blocks(g->cout, GC_MC), n_blocks = blocks(cols, nch);
   const int pointwise = is_pointwise(g);
   float *scratch = thread_scratch(args, tid);
   int first, last;
   thread_chunks(c.groups * m_blocks * n_blocks, tid, nthreads, &first, &last);
   for (int chunk = first; chunk < last; chunk++) {
     const int gi = chunk / (m_blocks * n_blocks);
-    const int i0 = (chunk / n_blocks) % m_blocks * GC_MC, j0 = chunk % n_blocks * GC_NC;
+    const int i0 = (chunk / n_blocks) % m_blocks * GC_MC, j0 = chunk % n_blocks * nch;
     float *dwg = dw + gi * g->cout * cols;
     for (int n = 0; n < c.batch; n++) {
       const float *gg = grad + (n * c.channels_out + gi * g->cout) * positions;
       const float *xg = x + (n * c.channels_in + gi * g->cin) * plane_in;
       const operand a = {OP_DENSE, gg, positions, 1, g};
       const operand b = pointwise ? (operand){OP_DENSE, xg, 1, plane_in, g} : (operand){OP_WINDOWS_T, xg, 0, 0, g};
-      gemm_block(&a, &b, i0, imin(GC_MC, g->cout - i0), j0, imin(GC_NC, cols - j0), positions,
+      gemm_block(&a, &b, i0, imin(GC_MC, g->cout - i0), j0, imin(nch, cols - j0), positions,
                  dwg + i0 * cols + j0, cols, n > 0, 0, scratch);
     }
   }

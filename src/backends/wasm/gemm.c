@@ -2,7 +2,8 @@
  * Single-precision batched matrix multiplication for convnet-ts's wasm backend, on the engine of gemm_core.h.
  * src/backends/wasm/gemm.ts copies the operands into the module's memory and runs gemm_f32.
  *
- * Threads split C into fixed chunks (per batch entry) of GC_NC columns and 64 to 256 rows (chunk_rows); each chunk is computed by one thread
+ * Threads split C into fixed chunks (per batch entry) of at most GC_NC columns (chunk_cols) and 64 to 256 rows
+ * (chunk_rows); each chunk is computed by one thread
  * over the full k in a fixed order, so results do not depend on the thread count.
  */
 #include "gemm_core.h"
@@ -21,7 +22,7 @@ KERNEL(gemm_f32) void gemm_f32(const int32_t *args, int tid, int nthreads) {
   const int batch = args[3], m = args[4], k = args[5], n = args[6], trans_a = args[7], trans_b = args[8];
   const int a_stride = args[9], b_stride = args[10];
   float *scratch = (float *)(ARG_PTR(char, args, 11) + tid * args[12]);
-  const int nch = imin(n, GC_NC), mch = chunk_rows(nch);
+  const int nch = chunk_cols(n), mch = chunk_rows(nch);
   const int m_blocks = (m + mch - 1) / mch, n_blocks = (n + nch - 1) / nch;
   int first, last;
   thread_chunks(batch * m_blocks * n_blocks, tid, nthreads, &first, &last);

@@ -26,6 +26,15 @@
 #define GC_KC 256
 #define GC_NC 256
 /*
+ * Columns of C per chunk of a product with n columns: n cut into as few chunks of at most GC_NC as it takes, made
+ * even and rounded up to whole slivers (288 makes two chunks of 144, not 256 and 32).
+ */
+static inline int chunk_cols(int n) {
+  const int count = (n + GC_NC - 1) / GC_NC, even = (n + count - 1) / count;
+  return imin(GC_NC, (even + NR - 1) / NR * NR);
+}
+
+/*
  * Rows of C per chunk of a product with chunk_cols columns: taller chunks when they are narrow, so that packing
  * B stays a small share of the work. Depends on the shape alone, never on the thread count.
  */
