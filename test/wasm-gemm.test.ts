@@ -139,6 +139,7 @@ void describe('wasm gemm_f32 gives the same bits on 1, 2 and 3 threads', () => {
   for (const c of [
     { batch: 2, m: 70, k: 300, n: 270 },
     { batch: 1, m: 130, k: 17, n: 9 },
+    { batch: 1, m: 600, k: 5, n: 12 },
     { batch: 3, m: 5, k: 6, n: 520, sharedA: true },
   ]) {
     void it(name(c, true, false), () => {

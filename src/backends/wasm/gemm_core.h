@@ -83,8 +83,8 @@ static void pack_a(const operand *a, int i0, int mc, int p0, int kc, float *dst)
   }
 }
 
-/* Column j of the B panel is sliver j / NR, lane j % NR; step p of a sliver is NR values. */
-#define B_AT(dst, kc, p, j) ((dst)[((j) / NR) * NR * (kc) + (p) * NR + (j) % NR])
+/* Column j (>= 0) of the B panel is sliver j / NR, lane j % NR; step p of a sliver is NR values. */
+#define B_AT(dst, kc, p, j) ((dst)[((unsigned)(j) / NR) * NR * (kc) + (p) * NR + (unsigned)(j) % NR])
 
 /*
  * One row of windowed input: for positions pos0 .. pos0+count-1 (row-major over the output), the input value
