@@ -17,7 +17,8 @@
  * fixed reduction orders, so results do not depend on the thread count.
  *
  * Arguments of every kernel: four byte offsets p0..p3 (below), scratch (byte offset), scratch bytes per thread
- * (GC_SCRATCH_BYTES; for the input gradient also room for K x positions floats of columns), then the geometry: batch, in_channels, out_channels, groups, in_h, in_w, kh, kw, sh, sw,
+ * (GC_SCRATCH_BYTES; for the input gradient also room for (in_channels / groups) * kh * kw * out_h * out_w
+ * floats of columns), then the geometry: batch, in_channels, out_channels, groups, in_h, in_w, kh, kw, sh, sw,
  * ph, pw, dh, dw, out_h, out_w.
  */
 #include "gemm_core.h"

@@ -2,17 +2,18 @@
  * The float32 matrix-product engine that gemm.c and conv.c share: packing of A and B panels, a register-blocked
  * micro-kernel, and the cache-blocked product of one block of C.
  *
- * The loops follow BLIS (Van Zee & van de Geijn, 2015). A block of C (at most GC_MC x GC_NC, one chunk of a
+ * The loops follow BLIS (Van Zee & van de Geijn, 2015). A block of C (at most GC_NC columns, one chunk of a
  * kernel's work) is computed by gemm_block: k is cut into blocks of at most GC_KC steps; for each, the kc x nc
- * panel of B is packed into NR-column slivers and the mc x kc panel of A into MR-row slivers (zero-padded past
- * the edges), then every MR x NR tile of C is one micro-kernel call. The micro-kernel keeps its tile in
- * registers (MR x NR / 4 f32x4 accumulators): per step it loads NR values of B and splats MR values of A
- * (XNNPACK's "loadsplat" scheme). The first k block starts from the row's bias (or zero, or C itself when
+ * panel of B is packed into NR-column slivers, then GC_MC rows at a time the mc x kc panel of A into MR-row
+ * slivers (both zero-padded past the edges), and every MR x NR tile of C is one micro-kernel call. 4 x 8 tiles
+ * measured faster than 6 x 8 (whose 12 accumulators spill under V8) and than a k loop unrolled by two. The
+ * micro-kernel keeps its tile in registers (MR x NR / 4 f32x4 accumulators): per step it loads NR values of B
+ * and splats MR values of A (XNNPACK's "loadsplat" scheme). The first k block starts from the row's bias (or zero, or C itself when
  * accumulating), later ones from C, so every element of C is reduced over k in one fixed order.
  *
  * An operand is a description, not always an array: dense with arbitrary strides, or (B only) the windows of
- * a convolution's input read in place (implicit im2col), so a convolution never materialises
- * its column matrix. Reads outside the input are never made; taps that fall there pack as zeros.
+ * a convolution's input read in place (implicit im2col), so a convolution need not materialise its column
+ * matrix. Reads outside the input are never made; taps that fall there pack as zeros.
  */
 #ifndef CONVNET_WASM_GEMM_CORE_H
 #define CONVNET_WASM_GEMM_CORE_H
@@ -39,6 +40,7 @@ static inline int chunk_cols(int n) {
  * B stays a small share of the work. Depends on the shape alone, never on the thread count.
  */
 static inline int chunk_rows(int chunk_cols) { return GC_MC * imax(1, imin(4, GC_NC / chunk_cols)); }
+
 /* Bytes of per-thread scratch gemm_block needs: both panels and one edge tile. */
 #define GC_SCRATCH_BYTES ((GC_MC * GC_KC + GC_KC * GC_NC + MR * NR) * 4)
 
@@ -66,7 +68,8 @@ typedef struct {
   const conv_geo *geo;
 } operand;
 
-/* Rows of the (dense) A panel (rows i0.., cols p0..) packed as MR-row slivers: sliver s, step p at dst[s*MR*kc + p*MR]. */
+/* The dense A panel at (i0, p0), mc x kc, packed as MR-row slivers: row r of sliver s, step p at
+ * dst[s*MR*kc + p*MR + r], zeros past mc. */
 static void pack_a(const operand *a, int i0, int mc, int p0, int kc, float *dst) {
   for (int ir = 0; ir < mc; ir += MR) {
     float *sliver = dst + ir * kc;
@@ -217,7 +220,8 @@ __attribute__((noinline)) static void micro_kernel(int kc, const float *a, const
 /*
  * C[i0 .. i0+mc, j0 .. j0+nc] (c points at element (i0, j0), row stride ldc) = init + A[i0.., 0..k] .
  * B[0..k, j0..], init being C when accumulate, else bias[i] (bias indexed from i0; null: zero). nc <= GC_NC;
- * mc is any, taken GC_MC rows at a time against one packed B panel. `scratch` is the calling thread's GC_SCRATCH_BYTES.
+ * mc is any, taken GC_MC rows at a time against one packed B panel. `scratch` is the calling thread's
+ * GC_SCRATCH_BYTES.
  */
 static void gemm_block(const operand *a, const operand *b, int i0, int mc, int j0, int nc, int k, float *c,
                        int ldc, int accumulate, const float *bias, float *scratch) {
