@@ -8,8 +8,9 @@
  * slivers (both zero-padded past the edges), and every MR x NR tile of C is one micro-kernel call. 4 x 8 tiles
  * measured faster than 6 x 8 (whose 12 accumulators spill under V8) and than a k loop unrolled by two. The
  * micro-kernel keeps its tile in registers (MR x NR / 4 f32x4 accumulators): per step it loads NR values of B
- * and splats MR values of A (XNNPACK's "loadsplat" scheme). The first k block starts from the row's bias (or zero, or C itself when
- * accumulating), later ones from C, so every element of C is reduced over k in one fixed order.
+ * and splats MR values of A (XNNPACK's "loadsplat" scheme). The first k block starts from the row's bias (or
+ * zero, or C itself when accumulating), later ones from C, so every element of C is reduced over k in one fixed
+ * order.
  *
  * An operand is a description, not always an array: dense with arbitrary strides, or (B only) the windows of
  * a convolution's input read in place (implicit im2col), so a convolution need not materialise its column
