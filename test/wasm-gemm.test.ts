@@ -1,16 +1,17 @@
 /**
  * The wasm backend's gemm against the js backend's on random products: sizes that are and are not multiples
- * of the 4 × 8 register tile, of the 8-column B slivers and of the k blocks (256 steps) and n blocks (512
- * columns), k = 0, empty results, batches with shared (stride 0) operands, every transA/transB combination,
- * and the dtypes that are delegated to the js gemm.
+ * of the 4 × 8 register tile, of the 8-column B slivers and of the k blocks (256 steps), m blocks (64 rows) and
+ * n blocks (256 columns), k = 0, empty results, batches with shared (stride 0) operands, every transA/transB
+ * combination, and the dtypes that are delegated to the js gemm; and the kernel's bits for 1, 2 and 3 threads.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { GemmSpec } from '../src/backend/backend.js';
 import { gemm as jsGemm } from '../src/backends/js/gemm.js';
-import { gemm as wasmGemm } from '../src/backends/wasm/gemm.js';
+import { GEMM_SCRATCH_BYTES, gemm as wasmGemm } from '../src/backends/wasm/gemm.js';
 import type { TypedArray } from '../src/index.js';
 import { assertAllClose } from './helpers/close.js';
+import { KernelInstance } from './helpers/wasm-threads.js';
 
 /** Deterministic values in [-1, 1) from a linear congruential generator. */
 function randomValues(length: number, seed: number): number[] {
@@ -123,6 +124,33 @@ void describe('wasm gemm matches the js gemm (float32)', () => {
     wasmGemm(specFor({ batch: 2, m: 300, k: 400, n: 200 }, false, false, (v) => Float32Array.from(v)));
     assert.deepEqual(wasmGemm(small), before);
   });
+});
+
+void describe('wasm gemm_f32 gives the same bits on 1, 2 and 3 threads', () => {
+  const instance = new KernelInstance();
+  for (const c of [
+    { batch: 2, m: 70, k: 300, n: 270 },
+    { batch: 1, m: 130, k: 17, n: 9 },
+    { batch: 1, m: 600, k: 5, n: 12 },
+    { batch: 3, m: 5, k: 6, n: 520, sharedA: true },
+  ]) {
+    void it(name(c, true, false), () => {
+      const spec = specFor(c, true, false, (v) => Float32Array.from(v));
+      const results = [1, 2, 3].map((threads) => {
+        instance.reset();
+        const aAt = instance.put(spec.a as Float32Array);
+        const bAt = instance.put(spec.b as Float32Array);
+        const cAt = instance.reserve(c.batch * c.m * c.n * 4);
+        const scratch = instance.reserve(3 * GEMM_SCRATCH_BYTES);
+        const args = [aAt, bAt, cAt, c.batch, c.m, c.k, c.n, 1, 0, spec.aBatchStride, spec.bBatchStride];
+        instance.run('gemm_f32', [...args, scratch, GEMM_SCRATCH_BYTES], threads);
+        return instance.read(cAt, c.batch * c.m * c.n);
+      });
+      assertAllClose(results[0]!, jsGemm(spec), toleranceFor(c.k));
+      assert.deepEqual(results[1], results[0]);
+      assert.deepEqual(results[2], results[0]);
+    });
+  }
 });
 
 void describe('wasm gemm delegates other dtypes to the js gemm', () => {

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AvgPoolDivisor, Pool2dGeometry } from '../src/backend/geometry.js';
 import { pool2dGeometry } from '../src/backend/geometry.js';
-import { KERNELS_WASM_BASE64 } from '../src/backends/wasm/kernels.generated.js';
+import { loadModule } from '../src/backends/wasm/wasm-module.js';
 import { f32bits } from '../src/backends/wasm/runtime.js';
 import {
   avgPool2d,
@@ -78,9 +78,9 @@ class DirectModule {
   private top: number;
 
   constructor() {
-    const bytes = Uint8Array.from(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
-    this.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports;
-    this.memory = this.exports.memory as WebAssembly.Memory;
+    const { module, memory } = loadModule();
+    this.exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+    this.memory = memory;
     this.top = Math.ceil(((this.exports.__heap_base as WebAssembly.Global).value as number) / 16) * 16;
   }
 

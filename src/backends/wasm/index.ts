@@ -9,6 +9,7 @@
  * matmul(randn([512, 256]), randn([256, 128]));   // computed in WebAssembly
  */
 import type { PartialBackend } from '../../backend/registry.js';
+import { conv2d, conv2dBackward } from './conv.js';
 import { binary, clamp, reluBackward, unary } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { adamStep, sgdStep } from './optim.js';
@@ -56,6 +57,8 @@ export function wasmSimdSupported(): boolean {
 export const wasmBackend: PartialBackend = {
   name: 'wasm',
   gemm,
+  conv2d,
+  conv2dBackward,
   unary,
   binary,
   clamp,

@@ -111,11 +111,6 @@ export class ThreadedRuntime implements WasmRuntime {
     return this.count;
   }
 
-  /** The exported function `name` of the calling thread's instance (for the old single-call loader). */
-  kernel(name: string): KernelFunction {
-    return this.kernels[this.index(name)]!;
-  }
-
   /** Byte offset where an arena starts: above the control block and the workers' stacks. */
   get scratchStart(): number {
     return this.bottom;
