@@ -1,15 +1,17 @@
 /**
- * GEMM throughput of the js and wasm backends (float32, one thread) on the products of one bench-CNN
- * training step at batch 64: the second convolution's forward pass (12544 × 288 × 64, weights transposed),
- * its weight gradient (64 × 12544 × 288, gradient transposed) and input gradient (12544 × 64 × 288), and the
- * first linear layer (64 × 3136 × 128, weights transposed). Prints GFLOP/s (2·m·k·n per product) from the
- * best and the median run, and the largest difference between the two backends' results.
+ * GEMM throughput, float32, one thread: the wasm backend against TensorFlow.js's wasm backend (XNNPACK)
+ * `matMul`, on square products of 256, 512 and 1024 and on the products of a bench-CNN training step at
+ * batch 64 (the second convolution's im2col product and its gradients, the first linear layer). Prints
+ * GFLOP/s (2·m·k·n per product) from the median run, the ratio ours / TensorFlow.js, and the largest
+ * difference between the two results.
  */
-import type { Backend, GemmSpec } from '../src/index.js';
+import type { GemmSpec } from '../src/index.js';
+import { getNumThreads, setNumThreads } from '../src/index.js';
 import { registeredBackend } from '../src/backend/registry.js';
+import { loadTfjs, timeTfjs } from './peers/tfjs.js';
 import { formatTable, time } from './timing.js';
 
-interface Shape {
+interface Product {
   what: string;
   m: number;
   k: number;
@@ -18,15 +20,15 @@ interface Shape {
   transB: boolean;
 }
 
-/** The products, as `src/ops/convolution.ts` and `src/ops/linalg.ts` issue them. */
-const SHAPES: Shape[] = [
-  { what: 'conv2 forward', m: 12544, k: 288, n: 64, transA: false, transB: true },
+const PRODUCTS: Product[] = [
+  { what: 'square 256', m: 256, k: 256, n: 256, transA: false, transB: false },
+  { what: 'square 512', m: 512, k: 512, n: 512, transA: false, transB: false },
+  { what: 'square 1024', m: 1024, k: 1024, n: 1024, transA: false, transB: false },
+  { what: 'conv2 im2col forward', m: 12544, k: 288, n: 64, transA: false, transB: true },
   { what: 'conv2 weight grad', m: 64, k: 12544, n: 288, transA: true, transB: false },
   { what: 'conv2 input grad', m: 12544, k: 64, n: 288, transA: false, transB: false },
   { what: 'fc1 forward', m: 64, k: 3136, n: 128, transA: false, transB: true },
 ];
-
-const BACKENDS: Backend[] = ['js', 'wasm'].map((name) => registeredBackend(name)!);
 
 /** Uniform values in [-1, 1). */
 function randomFloat32(length: number): Float32Array {
@@ -34,35 +36,60 @@ function randomFloat32(length: number): Float32Array {
 }
 
 /** Prints the table of GFLOP/s. */
-export function run(): void {
-  console.log('GEMM, float32, GFLOP/s (best / median)');
+export async function run(): Promise<void> {
+  const tfjs = await loadTfjs();
+  const wasm = registeredBackend('wasm')!;
+  const threads = getNumThreads();
+  setNumThreads(1);
+  console.log(
+    `GEMM, float32, one thread, GFLOP/s of the median run${typeof tfjs === 'string' ? '' : `; TensorFlow.js ${tfjs.version} wasm`}`,
+  );
+  if (typeof tfjs === 'string') console.log(tfjs);
   const rows: string[][] = [];
-  for (const shape of SHAPES) {
-    const { m, k, n } = shape;
+  for (const p of PRODUCTS) {
+    const { m, k, n } = p;
+    const left = randomFloat32(m * k);
+    const right = randomFloat32(k * n);
     const spec: GemmSpec = {
-      a: randomFloat32(m * k),
-      b: randomFloat32(k * n),
+      a: left,
+      b: right,
       batch: 1,
       m,
       k,
       n,
-      transA: shape.transA,
-      transB: shape.transB,
+      transA: p.transA,
+      transB: p.transB,
       aBatchStride: 0,
       bBatchStride: 0,
     };
     const gflop = (2 * m * k * n) / 1e9;
-    const results = BACKENDS.map((backend) => backend.gemm(spec));
-    let maxDiff = 0;
-    for (let i = 0; i < results[0]!.length; i++) {
-      maxDiff = Math.max(maxDiff, Math.abs(results[0]![i]! - results[1]![i]!));
+    const ours = gflop / (time(() => wasm.gemm(spec)).median / 1e3);
+    let theirs = '—';
+    let ratio = '—';
+    let diff = '—';
+    if (typeof tfjs !== 'string') {
+      const { tf } = tfjs;
+      const a = tf.tensor2d(left, p.transA ? [k, m] : [m, k]);
+      const b = tf.tensor2d(right, p.transB ? [n, k] : [k, n]);
+      const rate = gflop / (timeTfjs(() => tf.matMul(a, b, p.transA, p.transB)) / 1e3);
+      const expected = tf.matMul(a, b, p.transA, p.transB);
+      const got = wasm.gemm(spec);
+      const values = expected.dataSync();
+      let maxDiff = 0;
+      for (let i = 0; i < got.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - values[i]!));
+      for (const t of [a, b, expected]) t.dispose();
+      theirs = rate.toFixed(1);
+      ratio = `${(ours / rate).toFixed(2)}×`;
+      diff = maxDiff.toExponential(1);
     }
-    const rates = BACKENDS.map((backend) => {
-      const { best, median } = time(() => backend.gemm(spec));
-      return `${(gflop / (best / 1e3)).toFixed(2)} / ${(gflop / (median / 1e3)).toFixed(2)}`;
-    });
-    const trans = [shape.transA ? 'Aᵀ' : '', shape.transB ? 'Bᵀ' : ''].filter(Boolean).join(' ');
-    rows.push([shape.what, `${m}×${k}×${n}`, trans, ...rates, maxDiff.toExponential(1)]);
+    const trans = [p.transA ? 'Aᵀ' : '', p.transB ? 'Bᵀ' : ''].filter(Boolean).join(' ');
+    rows.push([p.what, `${m}×${k}×${n}`, trans, ours.toFixed(1), theirs, ratio, diff]);
   }
-  console.log(formatTable(['product', 'm×k×n', 'trans', ...BACKENDS.map((b) => b.name), 'max |Δ|'], rows));
+  setNumThreads(threads);
+  console.log(
+    formatTable(
+      ['product', 'm×k×n', 'trans', 'convnet-ts wasm', 'TF.js wasm', 'ours / TF.js', 'max |Δ|'],
+      rows,
+    ),
+  );
 }

@@ -1,11 +1,14 @@
 /**
  * Runs the benchmarks: `npm run bench` runs them all, `npm run bench -- gemm` only the named ones, and
  * `--quick` asks the long ones for a smaller problem (the filter benchmark: a 1024×1024 image instead of
- * 4096×4096). Each benchmark is one file of this folder exporting `run()`, synchronous or asynchronous.
+ * 4096×4096; the CNN benchmark: fewer steps). Each benchmark is one file of this folder exporting `run()`,
+ * synchronous or asynchronous. Importing `convnet-ts/node` gives the wasm backend its worker threads.
  */
+import '../src/node/index.js';
+import { run as cnn } from './cnn.js';
+import { run as conv } from './conv.js';
 import { run as filter } from './filter.js';
 import { run as gemm } from './gemm.js';
-import { run as trainStep } from './train-step.js';
 
 /** What `npm run bench` passes every benchmark. */
 interface BenchOptions {
@@ -15,7 +18,8 @@ interface BenchOptions {
 
 const BENCHMARKS: Record<string, (options: BenchOptions) => void | Promise<void>> = {
   gemm,
-  'train-step': trainStep,
+  conv,
+  cnn,
   filter,
 };
 
