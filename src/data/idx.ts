@@ -9,6 +9,8 @@ import type { DType, TypedArray } from '../dtype.js';
 import { SerializationError } from '../errors.js';
 import { formatShape, sizeOf } from '../shape.js';
 import { Tensor, checkTensor } from '../tensor.js';
+import type { ReadOptions } from '../serialization/limits.js';
+import { exceeds, resolveLimits } from '../serialization/limits.js';
 import { DataError } from './errors.js';
 import { isGzip, maybeGunzip } from './gzip.js';
 
@@ -49,23 +51,27 @@ export interface IdxContents {
  *
  * @param bytes the file's contents
  * @param name the file's name, for error messages
- * @throws {DataError} on a bad magic number, an unknown type code, a length that does not match the header
+ * @param options `limits.maxElements` (values the header may declare) and `limits.maxInflatedBytes` (what
+ *   a gzip file may inflate to) can be raised
+ * @throws {DataError} on a bad magic number, an unknown type code, a length that does not match the
+ *   header, or a header or gzip stream past a limit
  *
  * @example
  * const labels = parseIdx(readFileSync('train-labels-idx1-ubyte.gz'), 'train-labels-idx1-ubyte.gz');
  * labels.shape  // [60000]
  */
-export function parseIdx(bytes: Uint8Array, name: string): Tensor {
-  return readIdx(bytes, name, 'parseIdx').tensor;
+export function parseIdx(bytes: Uint8Array, name: string, options?: ReadOptions): Tensor {
+  return readIdx(bytes, name, 'parseIdx', options).tensor;
 }
 
-/** Like {@link parseIdx}, also telling the stored element type. */
-export function readIdx(bytes: Uint8Array, name: string, op = 'readIdx'): IdxContents {
+/** Like {@link parseIdx}, also telling the stored element type; `op` names the reader in errors. */
+export function readIdx(bytes: Uint8Array, name: string, op = 'readIdx', options?: ReadOptions): IdxContents {
+  const limits = resolveLimits(options?.limits, op);
   if (!(bytes instanceof Uint8Array)) {
     throw new DataError(op, name, {}, `expected the file's bytes as a Uint8Array, got ${typeof bytes}`);
   }
   const compressed = isGzip(bytes);
-  const data = maybeGunzip(bytes, name, op);
+  const data = maybeGunzip(bytes, name, op, limits);
   const at = (offset: number): { offset: number; decompressed: boolean } => ({
     offset,
     decompressed: compressed,
@@ -119,6 +125,14 @@ export function readIdx(bytes: Uint8Array, name: string, op = 'readIdx'): IdxCon
       name,
       at(expected),
       `${data.length - expected} unexpected bytes after the ${count} values of shape ${formatShape(shape)}`,
+    );
+  }
+  if (count > limits.maxElements) {
+    throw new DataError(
+      op,
+      name,
+      at(4),
+      exceeds(`the header declares shape ${formatShape(shape)}, ${count} values`, 'maxElements', limits),
     );
   }
   const values = backend().alloc(info.dtype, count);
