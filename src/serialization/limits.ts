@@ -91,7 +91,7 @@ export function resolveLimits(given: ReadLimitOptions | undefined, op: string): 
       throw new ArgumentError(
         op,
         `limits.${name}`,
-        `expected a positive integer, got ${clip(String(value), 40)}`,
+        `expected a positive integer, got ${typeof value === 'number' ? value : typeof value}`,
       );
     }
   }

@@ -240,17 +240,17 @@ function readEntry(
   const { dtype, shape, data_offsets: offsets } = entry;
   if (typeof dtype !== 'string' || !Object.hasOwn(FILE_DTYPES, dtype)) {
     fail(
-      `${what}: unsupported dtype ${clip(String(JSON.stringify(dtype)))}; readable: ${Object.keys(FILE_DTYPES).join(', ')}`,
+      `${what}: unsupported dtype ${clip(JSON.stringify(dtype) ?? 'undefined')}; readable: ${Object.keys(FILE_DTYPES).join(', ')}`,
     );
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
     fail(
-      `${what}: shape must be an array of non-negative integers, got ${clip(String(JSON.stringify(shape)))}`,
+      `${what}: shape must be an array of non-negative integers, got ${clip(JSON.stringify(shape) ?? 'undefined')}`,
     );
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
     fail(
-      `${what}: data_offsets must be two non-negative integers [begin, end], got ${clip(String(JSON.stringify(offsets)))}`,
+      `${what}: data_offsets must be two non-negative integers [begin, end], got ${clip(JSON.stringify(offsets) ?? 'undefined')}`,
     );
   }
   const fileDtype = dtype as FileDType;
