@@ -197,7 +197,7 @@ void describe('issue 12 item 5: a multi-member gzip file is read whole', () => {
     const idx = encodeIdx(tensor([0, 0], [2], { dtype: 'int32' }), { type: 'ubyte' });
     const first = gzip(idx.subarray(0, 5));
     const second = gzip(idx.subarray(5)).slice();
-    second[second.length - 8] ^= 0xff;
+    second[second.length - 8] = second[second.length - 8]! ^ 0xff;
     const joined = new Uint8Array(first.length + second.length);
     joined.set(first);
     joined.set(second, first.length);
