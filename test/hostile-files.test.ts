@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { encode } from 'fast-png';
 import { zlibSync } from 'fflate';
 import {
@@ -126,6 +127,69 @@ void describe('issue 12 item 1: checkpoint metadata cannot allocate before it is
     assert.throws(
       () => models.buildModel(small, [1, 28, 28], { limits: { maxParameterz: 1 } as never }),
       ArgumentError,
+    );
+  });
+
+  void it('the estimate matches the built model for random architectures (property)', () => {
+    const feature = fc.oneof(
+      fc.record({
+        type: fc.constant('Conv2d'),
+        outChannels: fc.integer({ min: 1, max: 4 }),
+        kernelSize: fc.integer({ min: 1, max: 4 }),
+        stride: fc.integer({ min: 1, max: 2 }),
+        padding: fc.oneof(fc.integer({ min: 0, max: 2 }), fc.constant('same')),
+        bias: fc.boolean(),
+      }),
+      fc.record({
+        type: fc.constant('MaxPool2d'),
+        kernelSize: fc.integer({ min: 1, max: 3 }),
+        ceilMode: fc.boolean(),
+      }),
+      fc.record({
+        type: fc.constant('AvgPool2d'),
+        kernelSize: fc.integer({ min: 1, max: 3 }),
+        padding: fc.integer({ min: 0, max: 1 }),
+      }),
+      fc.record({ type: fc.constant('AdaptiveAvgPool2d'), outputSize: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({ type: fc.constant('BatchNorm2d'), affine: fc.boolean(), trackRunningStats: fc.boolean() }),
+      fc.constant({ type: 'ReLU' }),
+    );
+    const head = fc.array(
+      fc.oneof(
+        fc.record({
+          type: fc.constant('Linear'),
+          outFeatures: fc.integer({ min: 1, max: 5 }),
+          bias: fc.boolean(),
+        }),
+        fc.constant({ type: 'BatchNorm1d' }),
+      ),
+      { maxLength: 3 },
+    );
+    fc.assert(
+      fc.property(
+        fc.array(feature, { maxLength: 5 }),
+        head,
+        fc.tuple(
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 9 }),
+          fc.integer({ min: 1, max: 9 }),
+        ),
+        (body, tail, shape) => {
+          const architecture = { layers: [...body, { type: 'Flatten' }, ...tail] };
+          const estimate = models.estimateModel(models.parseArchitecture(architecture), shape);
+          let built;
+          try {
+            built = models.buildModel(architecture, shape);
+          } catch (error) {
+            assert.ok(error instanceof models.ArchitectureError, String(error));
+            return;
+          }
+          const held = Object.values(built.model.stateDict()).reduce((sum, t) => sum + t.size, 0);
+          assert.ok(estimate.complete, JSON.stringify(architecture));
+          assert.equal(estimate.parameters, held, JSON.stringify(architecture));
+        },
+      ),
+      { numRuns: 200, seed: 12 },
     );
   });
 

@@ -51,7 +51,6 @@ function windowOutput(
   ceil: boolean,
 ): number {
   const span = length + 2 * padding - dilation * (kernel - 1) - 1;
-  if (span < 0) return 0;
   let out = (ceil ? Math.ceil(span / stride) : Math.floor(span / stride)) + 1;
   if (ceil && (out - 1) * stride >= length + padding) out--;
   return out;
@@ -154,6 +153,32 @@ function linear(spec: LayerSpec, input: readonly number[]): LayerCost | null {
   };
 }
 
+/**
+ * The parameters and buffers a layer's constructor allocates from its fields and the sizes it infers from
+ * `input`, whether or not the layer then fits its input.
+ */
+function constructedParameters(spec: LayerSpec, input: readonly number[]): number {
+  const channels = input[1] ?? 0;
+  switch (spec.type) {
+    case 'Conv2d': {
+      const [kh, kw] = pair(spec.kernelSize, 1);
+      const cout = spec.outChannels as number;
+      const groups = (spec.groups as number | undefined) ?? 1;
+      return cout * Math.ceil(channels / groups) * kh * kw + (spec.bias === false ? 0 : cout);
+    }
+    case 'Linear': {
+      const out = spec.outFeatures as number;
+      return out * (input[input.length - 1] ?? 0) + (spec.bias === false ? 0 : out);
+    }
+    case 'BatchNorm1d':
+    case 'BatchNorm2d':
+    case 'GroupNorm':
+      return 4 * channels + 1;
+    default:
+      return 0;
+  }
+}
+
 /** The cost of one layer of a parsed architecture on input shape `input` (batch dim included). */
 function layerCost(spec: LayerSpec, input: readonly number[]): LayerCost | null {
   switch (spec.type) {
@@ -196,7 +221,11 @@ export function estimateModel(architecture: Architecture, inputShape: readonly n
   let multiplyAdds = 0;
   for (const spec of architecture.layers) {
     const cost = layerCost(spec, shape);
-    if (cost === null) return { parameters, activationElements, multiplyAdds, complete: false };
+    if (cost === null) {
+      // The builder constructs the layer (allocating its parameters) before finding it does not fit.
+      parameters += constructedParameters(spec, shape);
+      return { parameters, activationElements, multiplyAdds, complete: false };
+    }
     parameters += cost.parameters;
     multiplyAdds += cost.multiplyAdds;
     activationElements = Math.max(activationElements, product(cost.output), cost.workspace);
