@@ -355,6 +355,22 @@ void describe('issue 10: limits on what a file declares, checked before allocati
     );
   });
 
+  void it('a gzip IDX file is inflated no further than its header declares', () => {
+    const body = new Uint8Array(64 * 2 ** 20);
+    body.set([0, 0, 8, 1, 0, 0, 0, 3]);
+    assert.throws(
+      () => parseIdx(gzip(body), 'padded.gz'),
+      (e: unknown) =>
+        e instanceof DataError &&
+        /padded\.gz.*inflates to more than the 11 bytes the header \(shape \[3\]\) declares/.test(e.message),
+    );
+    body.set([0, 0, 8, 3, 0, 0, 0x10, 0, 0, 0, 0x10, 0, 0, 0, 0x10, 0]);
+    assert.throws(
+      () => parseIdx(gzip(body), 'huge.gz'),
+      /huge\.gz.*68719476736 values, more than the limit maxElements/,
+    );
+  });
+
   void it('a 1×1 PNG whose image data inflates to 256 MB is refused', () => {
     const png = encode({ width: 1, height: 1, channels: 1, depth: 8, data: new Uint8Array([9]) });
     const idat = zlibSync(new Uint8Array(256 * 2 ** 20), { level: 9 });

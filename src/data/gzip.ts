@@ -35,15 +35,27 @@ export function isGzip(bytes: Uint8Array): boolean {
  * would pass the limit.
  *
  * @param op the reader asking, for error messages
+ * @param declared the decompressed length the contents' own header declares, when the reader knows it
+ *   (see {@link gunzipPrefix}): inflating stops, with an error, as soon as the output is longer
  */
 export function maybeGunzip(
   bytes: Uint8Array,
   name: string,
   op: string,
   limits: ReadLimits = DEFAULT_LIMITS,
+  declared?: { readonly bytes: number; readonly by: string },
 ): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   const start = checkHeader(bytes, 0, name, op);
+  if (declared !== undefined && declared.bytes > limits.maxInflatedBytes) {
+    throw new DataError(
+      op,
+      name,
+      { offset: 0, decompressed: true },
+      exceeds(`${declared.by} declares ${declared.bytes} decompressed bytes`, 'maxInflatedBytes', limits),
+    );
+  }
+  const ceiling = declared === undefined ? limits.maxInflatedBytes : declared.bytes;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let member = { crc: CRC_START, size: 0 };
   /** Checks the member that ends with the 8-byte trailer at `trailer`. */
@@ -77,7 +89,7 @@ export function maybeGunzip(
   };
   let result: CappedOutput;
   try {
-    result = inflateCapped(stream, bytes, limits.maxInflatedBytes, (chunk) => {
+    result = inflateCapped(stream, bytes, ceiling, (chunk) => {
       member.size += chunk.length;
       member.crc = crcUpdate(member.crc, chunk);
     });
@@ -92,6 +104,14 @@ export function maybeGunzip(
       truncated
         ? `gzip data ends too early: the file is truncated (${reason})`
         : `the compressed data starting here is corrupt (${reason})`,
+    );
+  }
+  if (!result.ok && declared !== undefined) {
+    throw new DataError(
+      op,
+      name,
+      { offset: declared.bytes, decompressed: true },
+      `the data inflates to more than the ${declared.bytes} bytes ${declared.by} declares: the file is corrupt`,
     );
   }
   if (!result.ok) {
@@ -109,6 +129,32 @@ export function maybeGunzip(
   checkTrailer(bytes.length - 8);
   return result.bytes;
 }
+
+/**
+ * The first `count` bytes of the decompressed contents of gzip `bytes` (fewer if the data ends, or is
+ * corrupt, before), inflating no further than needed: enough for a reader to see the header of what is
+ * inside, and so the length it declares, before inflating the rest (see {@link maybeGunzip}).
+ */
+export function gunzipPrefix(bytes: Uint8Array, count: number): Uint8Array {
+  const out = new Uint8Array(count);
+  let filled = 0;
+  const stream = new Gunzip((chunk) => {
+    const take = Math.min(chunk.length, count - filled);
+    out.set(chunk.subarray(0, take), filled);
+    filled += take;
+  });
+  try {
+    for (let at = 0; at < bytes.length && filled < count; at += PREFIX_SLICE) {
+      stream.push(bytes.subarray(at, at + PREFIX_SLICE), at + PREFIX_SLICE >= bytes.length);
+    }
+  } catch {
+    // Corrupt data: the prefix is what came before; maybeGunzip reports the fault.
+  }
+  return out.subarray(0, filled);
+}
+
+/** Compressed bytes inflated at a time while looking for a prefix. */
+const PREFIX_SLICE = 1024;
 
 /**
  * Checks the gzip member header at `at` (magic, method, flags, the optional fields it announces) and
