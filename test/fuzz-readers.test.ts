@@ -1,6 +1,6 @@
 /**
  * A sample of the readers' fuzz suite (test/fuzz/readers.ts; `npm run fuzz` runs 10,000 inputs per
- * reader): 300 hostile variants of valid files per reader, from a fixed seed. Every input is accepted or
+ * reader): 500 hostile variants of valid files per reader, from a fixed seed. Every input is accepted or
  * refused with one of the project's typed errors, none takes over 2 s, and resident memory stays under
  * 512 MiB.
  */
@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fuzzReader, fuzzedReaders } from './fuzz/readers.js';
 
-const RUNS = 300;
+const RUNS = 500;
 
 void describe('fuzzing the readers with hostile variants of valid files', () => {
   for (const reader of fuzzedReaders()) {

@@ -49,7 +49,7 @@ export function parseJson(text: string, limits: ReadLimits, fail: JsonFail): unk
   if (tooDeepAt !== undefined) {
     fail(
       exceeds(
-        `is JSON nested more than ${limits.maxJsonDepth} levels deep (at character ${tooDeepAt})`,
+        `is JSON nested ${limits.maxJsonDepth + 1} levels deep at character ${tooDeepAt}`,
         'maxJsonDepth',
         limits,
       ),

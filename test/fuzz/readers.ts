@@ -185,6 +185,30 @@ export interface FuzzReport {
   readonly failures: string[];
 }
 
+/** Inputs drawn at a time. */
+const BATCH = 250;
+
+/** Reads one input, recording the outcome in `report`. */
+function feed(reader: FuzzedReader, bytes: Uint8Array, report: FuzzReport): void {
+  const start = performance.now();
+  try {
+    reader.read(bytes);
+    report.accepted++;
+  } catch (error) {
+    if (error instanceof ConvnetError) report.typedErrors++;
+    else if (report.failures.length < 10)
+      report.failures.push(`${String(error).slice(0, 300)} (input of ${bytes.length} bytes)`);
+  }
+  const elapsed = performance.now() - start;
+  report.inputs++;
+  report.maxMilliseconds = Math.max(report.maxMilliseconds, elapsed);
+  if (elapsed > MAX_MILLISECONDS && report.failures.length < 10) {
+    report.failures.push(`took ${elapsed.toFixed(0)} ms (input of ${bytes.length} bytes)`);
+  }
+  if (report.inputs % 50 === 0)
+    report.peakRssBytes = Math.max(report.peakRssBytes, process.memoryUsage.rss());
+}
+
 /**
  * Feeds `runs` hostile inputs (from seed `seed`) to `reader` and reports the counts; failures are
  * listed, not thrown, so one bad input does not hide the rest.
@@ -199,25 +223,14 @@ export function fuzzReader(reader: FuzzedReader, runs: number, seed: number): Fu
     peakRssBytes: 0,
     failures: [],
   };
-  const inputs = fc.sample(mutatedFiles(reader), { numRuns: runs, seed });
-  for (const bytes of inputs) {
-    const start = performance.now();
-    try {
-      reader.read(bytes);
-      report.accepted++;
-    } catch (error) {
-      if (error instanceof ConvnetError) report.typedErrors++;
-      else if (report.failures.length < 10)
-        report.failures.push(`${String(error).slice(0, 300)} (input of ${bytes.length} bytes)`);
-    }
-    const elapsed = performance.now() - start;
-    report.inputs++;
-    report.maxMilliseconds = Math.max(report.maxMilliseconds, elapsed);
-    if (elapsed > MAX_MILLISECONDS && report.failures.length < 10) {
-      report.failures.push(`took ${elapsed.toFixed(0)} ms (input of ${bytes.length} bytes)`);
-    }
-    if (report.inputs % 50 === 0)
-      report.peakRssBytes = Math.max(report.peakRssBytes, process.memoryUsage.rss());
+  const arbitrary = mutatedFiles(reader);
+  // Inputs are drawn a batch at a time, so the suite's own memory does not grow with the run.
+  for (let batch = 0; batch * BATCH < runs; batch++) {
+    const inputs = fc.sample(arbitrary, {
+      numRuns: Math.min(BATCH, runs - batch * BATCH),
+      seed: seed + batch,
+    });
+    for (const bytes of inputs) feed(reader, bytes, report);
   }
   report.peakRssBytes = Math.max(report.peakRssBytes, process.memoryUsage.rss());
   if (report.peakRssBytes > MAX_RSS_BYTES) {
