@@ -24,7 +24,7 @@ import {
   tensor,
   zeros,
 } from '../src/index.js';
-import { readMnistCsv } from '../src/node/index.js';
+import { readIdxFile, readImage, readMnistCsv } from '../src/node/index.js';
 import { decodeImage } from '../src/vision/codec.js';
 import { convnet } from './helpers/cli.js';
 
@@ -344,6 +344,20 @@ void describe('issue 10: limits on what a file declares, checked before allocati
       /small\.idx.*limit maxElements = 3/,
     );
     assert.equal(parseIdx(bytes, 'small.idx').size, 4);
+  });
+
+  void it('the file readers of convnet-ts/node take the same limits', () => {
+    const file = path('four.idx');
+    writeFileSync(file, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 4, 1, 2, 3, 4]));
+    assert.throws(
+      () => readIdxFile(file, { limits: { maxElements: 2 } }),
+      /four\.idx.*limit maxElements = 2/,
+    );
+    assert.throws(
+      () => readImage(image, { limits: { maxPixels: 100 } }),
+      /ankle-boot\.png.*limit maxPixels = 100/,
+    );
+    assert.equal(readImage(image).shape.length, 3);
   });
 
   void it('a gzip file inflating past maxInflatedBytes is refused without inflating it all', () => {

@@ -59,6 +59,7 @@ export class ImageFolder implements Dataset {
   readonly samples: readonly ImageFolderEntry[];
   private readonly channels: 1 | 3;
   private readonly transform: Transform | undefined;
+  private readonly limits: ImageFolderOptions['limits'];
 
   constructor(root: string, options?: ImageFolderOptions) {
     const op = 'ImageFolder';
@@ -66,6 +67,7 @@ export class ImageFolder implements Dataset {
     this.root = root;
     this.channels = options?.channels ?? 3;
     this.transform = options?.transform;
+    this.limits = options?.limits;
     const classes = listFolder(root, op)
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name)
@@ -95,7 +97,7 @@ export class ImageFolder implements Dataset {
   get(index: number): Sample {
     checkIndex(index, this.length, 'ImageFolder.get', 'index');
     const { path, label } = this.samples[index]!;
-    const image = readImage(path, { channels: this.channels });
+    const image = readImage(path, { channels: this.channels, limits: this.limits });
     return {
       input: this.transform === undefined ? image : this.transform(image),
       target: tensor(label, undefined, { dtype: 'int32' }),
