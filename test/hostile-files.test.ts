@@ -385,6 +385,21 @@ void describe('issue 10: limits on what a file declares, checked before allocati
     );
   });
 
+  void it('a gzip header with a 5 MB file name is refused as corrupt, not re-copied for seconds', () => {
+    const body = gzip(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 1, 7]));
+    const name = new Uint8Array(5 * 2 ** 20 + 1).fill(0x61);
+    name[name.length - 1] = 0;
+    const file = new Uint8Array(10 + name.length + body.length - 10);
+    file.set(body.subarray(0, 10));
+    file[3] = 0x08;
+    file.set(name, 10);
+    file.set(body.subarray(10), 10 + name.length);
+    assert.throws(
+      () => parseIdx(file, 'named.gz'),
+      (e: unknown) => e instanceof DataError && /named\.gz.*inflate to nothing/.test(e.message),
+    );
+  });
+
   void it('a 1×1 PNG whose image data inflates to 256 MB is refused', () => {
     const png = encode({ width: 1, height: 1, channels: 1, depth: 8, data: new Uint8Array([9]) });
     const idat = zlibSync(new Uint8Array(256 * 2 ** 20), { level: 9 });

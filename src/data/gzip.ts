@@ -138,23 +138,16 @@ export function maybeGunzip(
 export function gunzipPrefix(bytes: Uint8Array, count: number): Uint8Array {
   const out = new Uint8Array(count);
   let filled = 0;
-  const stream = new Gunzip((chunk) => {
-    const take = Math.min(chunk.length, count - filled);
-    out.set(chunk.subarray(0, take), filled);
-    filled += take;
-  });
   try {
-    for (let at = 0; at < bytes.length && filled < count; at += PREFIX_SLICE) {
-      stream.push(bytes.subarray(at, at + PREFIX_SLICE), at + PREFIX_SLICE >= bytes.length);
-    }
+    inflateCapped(new Gunzip(), bytes, count, (chunk) => {
+      out.set(chunk, filled);
+      filled += chunk.length;
+    });
   } catch {
     // Corrupt data: the prefix is what came before; maybeGunzip reports the fault.
   }
   return out.subarray(0, filled);
 }
-
-/** Compressed bytes inflated at a time while looking for a prefix. */
-const PREFIX_SLICE = 1024;
 
 /**
  * Checks the gzip member header at `at` (magic, method, flags, the optional fields it announces) and
