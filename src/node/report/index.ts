@@ -9,3 +9,5 @@ export { writeTrainingReport } from './write.js';
 export type { TrainingReportFiles } from './write.js';
 export { confusionMatrixPng, confusionMatrixSvg, writeConfusionMatrix } from './confusion.js';
 export type { ConfusionMatrixFiles, ConfusionMatrixOptions } from './confusion.js';
+export { predictionPng, predictionSvg } from './prediction.js';
+export type { PredictionChartOptions } from './prediction.js';
