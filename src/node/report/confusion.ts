@@ -192,7 +192,7 @@ function confusionSpec(
   return {
     title: {
       text: options?.title ?? 'Confusion matrix',
-      subtitle: `${samples} samples · accuracy ${samples === 0 ? '0.00' : ((100 * correct) / samples).toFixed(2)}% · colour: share of the true class`,
+      subtitle: `${samples.toLocaleString('en')} samples · accuracy ${samples === 0 ? '0.00' : ((100 * correct) / samples).toFixed(2)}% · colour: share of the true class`,
       anchor: 'start',
       fontSize: 16,
       subtitleFontSize: 12,
@@ -211,7 +211,7 @@ function confusionSpec(
           color: {
             field: 'share',
             type: 'quantitative',
-            scale: { domain: [0, 1], range: ['#ffffff', '#08306b'] },
+            scale: { domain: [0, 1], range: ['#ffffff', '#08306b'], interpolate: 'rgb' },
             legend: { title: 'share', format: '.0%' },
           },
         },
