@@ -43,6 +43,9 @@ void describe('playground in headless Chromium', { skip }, () => {
   const problems: string[] = [];
 
   before(async () => {
+    // The page imports the package's published entry point, which `npm run build` (run by `npm ci`) writes.
+    if (!existsSync(join(root, 'dist', 'index.js')))
+      throw new Error('dist/index.js is missing: run npm run build');
     outDir = mkdtempSync(join(tmpdir(), 'convnet-web-'));
     mkdirSync(shots, { recursive: true });
     await build({ configFile, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
@@ -83,13 +86,28 @@ void describe('playground in headless Chromium', { skip }, () => {
     await page.selectOption('#train-images', '1000');
     await page.fill('#train-epochs', '2');
     await page.click('#train-start');
+    const batches = async () =>
+      ((await page.getAttribute('#train-status', 'data-losses')) ?? '').split(' ').length;
     await page.waitForFunction(
-      () => document.getElementById('train-status')!.textContent.includes('done'),
+      () => (document.getElementById('train-status')!.dataset.losses ?? '').split(' ').length >= 3,
       null,
       {
-        timeout: 90_000,
+        timeout: 60_000,
       },
     );
+    assert.match(
+      (await page.textContent('#train-status'))!,
+      /^epoch 1\/2 · batch \d+\/16 · loss \d\.\d{4} · accuracy \d+\.\d% · \d+ images\/s · \d+ threads? · time left (\d+ min )?\d+ s/,
+    );
+    // Paused, the worker runs no batch until resumed.
+    await page.click('#train-pause');
+    await page.waitForSelector('#train-status[data-state="paused"]');
+    const pausedAt = await batches();
+    await page.waitForTimeout(1500);
+    assert.equal(await batches(), pausedAt);
+    assert.equal(await page.textContent('#train-pause'), 'Resume');
+    await page.click('#train-pause');
+    await page.waitForSelector('#train-status[data-state="done"]', { timeout: 90_000 });
     const losses = (await page.getAttribute('#train-status', 'data-losses'))!.split(' ').map(Number);
     assert.equal(losses.length, 2 * 16, 'two epochs of 16 batches of 1,000 images');
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -59,6 +59,7 @@ export function setupTrainTab(options: TrainTabOptions): void {
     switch (message.type) {
       case 'started':
         threads = message.threads;
+        status.dataset.state = 'running';
         status.textContent = `Training ${settings.model} (${message.parameters.toLocaleString('en')} parameters) on ${message.trainImages.toLocaleString('en')} images, ${threads} thread${threads === 1 ? '' : 's'}…`;
         break;
       case 'batch': {
@@ -86,11 +87,14 @@ export function setupTrainTab(options: TrainTabOptions): void {
         break;
       case 'paused':
         status.textContent = `${status.textContent ?? ''} · paused`;
+        status.dataset.state = 'paused';
         break;
       case 'resumed':
+        status.dataset.state = 'running';
         break;
       case 'done':
         status.textContent = `${status.textContent ?? ''} · done`;
+        status.dataset.state = 'done';
         finish();
         break;
       case 'error':
@@ -117,6 +121,7 @@ export function setupTrainTab(options: TrainTabOptions): void {
     accuracyChart.clear();
     losses.length = 0;
     delete status.dataset.losses;
+    delete status.dataset.state;
     paused = false;
     pause.textContent = 'Pause';
     status.textContent = 'Loading the data…';
