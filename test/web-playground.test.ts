@@ -222,10 +222,10 @@ void describe('playground in headless Chromium', { skip }, () => {
     assert.notEqual(sizes[0], '300×150', 'the photo is drawn');
     await page.selectOption('#kernel-name', 'emboss');
     await page.waitForSelector('#kernel-caption[data-applied^="emboss"]');
+    await page.screenshot({ path: join(shots, 'kernels.png') });
     await page.fill('#kernel-matrix', '0 -1 0; -1 5 -1; 0 -1 0');
     await page.click('#kernel-apply');
     await page.waitForSelector('#kernel-caption[data-applied="matrix 3x3"]');
-    await page.screenshot({ path: join(shots, 'kernels.png') });
     assert.deepEqual(problems, []);
   });
 
@@ -241,7 +241,9 @@ void describe('playground in headless Chromium', { skip }, () => {
       await other.fill('#train-epochs', '1');
       await other.click('#train-start');
       await other.waitForFunction(
-        () => document.getElementById('train-status')!.textContent.includes('1 thread ·'),
+        () =>
+          document.getElementById('train-status')!.textContent.includes('1 thread ·') &&
+          (document.getElementById('train-status')!.dataset.losses ?? '').split(' ').length >= 8,
         null,
         { timeout: 60_000 },
       );

@@ -32,7 +32,7 @@ export class LiveChart {
           title: yTitle,
           ...(percent ? { axis: { format: '.0%' }, scale: { domain: [0, 1] } } : {}),
         },
-        color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top' } },
+        color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom' } },
       },
     };
     this.view = new View(parse(compile(spec).spec), { renderer: 'svg', container: element, hover: false });
