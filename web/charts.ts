@@ -20,6 +20,8 @@ export class LiveChart {
     const spec: TopLevelSpec = {
       title,
       padding: 8,
+      // Relaid out on every update, so axis labels and the legend that come with the data fit.
+      autosize: { type: 'pad', resize: true },
       width: 420,
       height: 220,
       data: { name: 'points' },
