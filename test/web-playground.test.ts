@@ -151,6 +151,11 @@ void describe('playground in headless Chromium', { skip }, () => {
     assert.ok(Math.abs(total - 100) < 1, `probabilities add up to ${total}%`);
     assert.match((await page.textContent('#draw-top'))!, /^[A-Za-z/ -]+ \(\d+\.\d%\)$/);
     await page.screenshot({ path: join(shots, 'draw.png') });
+    await page.setInputFiles('#draw-upload', join(root, 'examples', 'images', 'test-1-pullover.png'));
+    await page.waitForFunction(() => document.getElementById('draw-top')!.textContent.startsWith('Pullover'));
+    await page.selectOption('#draw-model', 'trained');
+    assert.match((await page.textContent('#draw-model-note'))!, /trained here: 2 epochs/);
+    await page.selectOption('#draw-model', 'pretrained');
     await page.click('#draw-sample');
     await page.waitForFunction(() =>
       document.getElementById('draw-top')!.textContent.startsWith('Ankle boot'),
@@ -223,6 +228,11 @@ void describe('playground in headless Chromium', { skip }, () => {
     await page.selectOption('#kernel-name', 'emboss');
     await page.waitForSelector('#kernel-caption[data-applied^="emboss"]');
     await page.screenshot({ path: join(shots, 'kernels.png') });
+    await page.setInputFiles('#kernel-upload', join(root, 'data', 'images', 'rocket.jpg'));
+    await page.waitForFunction(
+      () => document.querySelector<HTMLCanvasElement>('#kernel-original')!.width === 640,
+    );
+    await page.waitForSelector('#kernel-caption[data-applied^="emboss"]');
     await page.fill('#kernel-matrix', '0 -1 0; -1 5 -1; 0 -1 0');
     await page.click('#kernel-apply');
     await page.waitForSelector('#kernel-caption[data-applied="matrix 3x3"]');
