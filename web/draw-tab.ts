@@ -58,14 +58,15 @@ export function setupDrawTab(options: DrawTabOptions): DrawTab {
         const item = document.createElement('li');
         const label = document.createElement('span');
         label.textContent = name;
+        const track = document.createElement('div');
         const bar = document.createElement('span');
         bar.className = 'bar';
         bar.style.width = `${(100 * p).toFixed(1)}%`;
+        track.append(bar);
         const value = document.createElement('span');
         value.className = 'value';
         value.textContent = `${(100 * p).toFixed(1)}%`;
-        item.append(label, document.createElement('div'), value);
-        item.children[1]!.append(bar);
+        item.append(label, track, value);
         return item;
       }),
     );

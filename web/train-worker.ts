@@ -105,7 +105,9 @@ async function run(settings: TrainSettings): Promise<void> {
   const testLoader = new data.DataLoader(new data.TensorDataset(standardise(testImages), testLabels), {
     batchSize: TEST_BATCH,
   });
-  const optimizerName = settings.optimizer as train.OptimizerName;
+  const optimizerName = settings.optimizer;
+  if (!train.isOptimizerName(optimizerName))
+    throw new Error(`unknown optimizer ${JSON.stringify(optimizerName)}`);
   const optimizer = train.createOptimizer(optimizerName, model.parameters(), {
     lr: settings.lr ?? train.DEFAULT_LR[optimizerName],
   });
