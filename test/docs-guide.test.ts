@@ -1,0 +1,124 @@
+/**
+ * The guide cannot drift from the code: every page of docs/guide/ is run (its ```ts blocks in order, as one
+ * program importing `convnet-ts` and `convnet-ts/node` by name, mapped to src/), each block's printed output
+ * must be the ```text block the page shows under it, the pictures a page writes must be the ones committed
+ * beside it, the programs must type-check, and the index must link every chapter.
+ */
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { guideBlocks, guideProgram, splitOutput } from './helpers/guide-pages.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const guide = join(root, 'docs', 'guide');
+const pages = readdirSync(guide)
+  .filter((name) => /^\d\d-.+\.md$/.test(name))
+  .sort();
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd, env, maxBuffer: 1 << 26, timeout: 120_000 }, (error, stdout, stderr) => {
+      resolve({
+        code: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
+        stdout,
+        stderr,
+      });
+    });
+  });
+}
+
+/**
+ * A scratch folder where the pages run as a user's project would: `convnet-ts` resolves to the source, the
+ * shipped data is at `data/`, and the pictures a page writes land in a fresh `docs/guide/images/`.
+ */
+function sandbox(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'convnet-guide-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  const tsconfig = {
+    extends: join(root, 'tsconfig.json'),
+    compilerOptions: {
+      baseUrl: root,
+      paths: { 'convnet-ts': ['src/index.ts'], 'convnet-ts/node': ['src/node/index.ts'] },
+      typeRoots: [join(root, 'node_modules', '@types')],
+    },
+    include: ['*.ts'],
+  };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify(tsconfig));
+  symlinkSync(join(root, 'data'), join(dir, 'data'));
+  mkdirSync(join(dir, 'docs', 'guide', 'images'), { recursive: true });
+  return dir;
+}
+
+void describe('the guide (docs/guide)', () => {
+  let dir: string;
+  before(() => {
+    dir = sandbox();
+    for (const page of pages) {
+      const blocks = guideBlocks(readFileSync(join(guide, page), 'utf-8'));
+      writeFileSync(join(dir, page.replace(/\.md$/, '.ts')), guideProgram(blocks));
+    }
+  });
+
+  void it('has chapters, each linked from the index, and every link of the index resolves', () => {
+    assert.ok(pages.length > 0, 'no chapters in docs/guide');
+    const index = readFileSync(join(guide, 'README.md'), 'utf-8');
+    for (const page of pages) assert.ok(index.includes(`(${page})`), `README.md does not link ${page}`);
+    for (const [, target] of index.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)) {
+      if (!/^[a-z]+:/.test(target!)) assert.ok(existsSync(join(guide, target!)), `README.md links ${target}`);
+    }
+  });
+
+  for (const page of pages) {
+    void it(`${page}: every block runs and prints what the page shows`, async () => {
+      const blocks = guideBlocks(readFileSync(join(guide, page), 'utf-8'));
+      const loader = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+      const result = await run(process.execPath, ['--import', loader, page.replace(/\.md$/, '.ts')], dir, {
+        ...process.env,
+        TSX_TSCONFIG_PATH: join(dir, 'tsconfig.json'),
+      });
+      assert.equal(result.code, 0, `${page} failed:\n${result.stderr}`);
+      const outputs = splitOutput(result.stdout, blocks.length);
+      blocks.forEach((block, i) => {
+        if (block.checked) {
+          assert.equal(outputs[i], block.shown.replace(/\s+$/, ''), `${page}, block at line ${block.line}`);
+        }
+      });
+    });
+  }
+
+  void it('the pictures the pages write are the ones committed in docs/guide/images', () => {
+    const written = readdirSync(join(dir, 'docs', 'guide', 'images'));
+    for (const name of written) {
+      const committed = join(guide, 'images', name);
+      assert.ok(existsSync(committed), `a page writes docs/guide/images/${name}, which is not committed`);
+      assert.ok(
+        readFileSync(committed).equals(readFileSync(join(dir, 'docs', 'guide', 'images', name))),
+        `docs/guide/images/${name} is not what the page writes`,
+      );
+    }
+  });
+
+  void it('the programs type-check against the library', async () => {
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit'], dir, process.env);
+    assert.equal(result.code, 0, `tsc:\n${result.stdout}${result.stderr}`);
+  });
+});
