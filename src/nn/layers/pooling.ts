@@ -64,11 +64,15 @@ function checkWindow(
 
 /** Max pooling settings, kept as given (as PyTorch's `_MaxPoolNd`). */
 abstract class MaxPoolNd extends Module {
+  /** The window size, as given. */
   readonly kernelSize: WindowSize;
   /** The kernel size when no stride was given. */
   readonly stride: WindowSize;
+  /** Implicit −∞ padding on both sides, as given (default 0). */
   readonly padding: WindowSize;
+  /** Step between the elements of a window, as given (default 1). */
   readonly dilation: WindowSize;
+  /** Round output sizes up instead of down (default false). */
   readonly ceilMode: boolean;
 
   constructor(op: string, dims: number, kernelSize: WindowSize, options: MaxPoolLayerOptions | undefined) {
@@ -81,6 +85,7 @@ abstract class MaxPoolNd extends Module {
     checkWindow(op, dims, this.kernelSize, this.stride, this.padding, this.dilation);
   }
 
+  /** The options `F.maxPool1d`/`F.maxPool2d` take. */
   protected poolOptions(): F.MaxPoolOptions {
     return { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
   }
@@ -128,9 +133,13 @@ export class MaxPool2d extends MaxPoolNd {
 export class AvgPool1d extends Module {
   /** One-element lists, as PyTorch stores them for `AvgPool1d`. */
   readonly kernelSize: readonly number[];
+  /** Step between windows (default: the kernel size). */
   readonly stride: readonly number[];
+  /** Implicit zero padding on both sides (default 0). */
   readonly padding: readonly number[];
+  /** Round the output length up instead of down (default false). */
   readonly ceilMode: boolean;
+  /** Count the padding zeros in the divisor (default true). */
   readonly countIncludePad: boolean;
 
   constructor(kernelSize: WindowSize, options?: AvgPoolLayerOptions) {
@@ -167,12 +176,17 @@ export class AvgPool1d extends Module {
  * new nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false })
  */
 export class AvgPool2d extends Module {
+  /** The window size, as given. */
   readonly kernelSize: WindowSize;
   /** The kernel size when no stride was given. */
   readonly stride: WindowSize;
+  /** Implicit zero padding on both sides, as given (default 0). */
   readonly padding: WindowSize;
+  /** Round output sizes up instead of down (default false). */
   readonly ceilMode: boolean;
+  /** Count the padding zeros in the divisor (default true). */
   readonly countIncludePad: boolean;
+  /** Divide every window sum by this instead of the window size, or `null` (default). */
   readonly divisorOverride: number | null;
 
   constructor(kernelSize: WindowSize, options?: AvgPoolLayerOptions & { divisorOverride?: number | null }) {
@@ -209,6 +223,7 @@ export class AvgPool2d extends Module {
  * keeps that input size). `new nn.AdaptiveAvgPool2d(1)` is global average pooling.
  */
 export class AdaptiveAvgPool2d extends Module {
+  /** The output's `[H, W]` (one number for both); `null` keeps the input's size along that axis. */
   readonly outputSize: number | readonly (number | null)[];
 
   constructor(outputSize: number | readonly (number | null)[]) {
