@@ -94,12 +94,15 @@ void describe('the guide (docs/guide)', () => {
     });
   });
 
-  void it('has chapters, each linked from the index, and every link of the index resolves', () => {
+  void it('has chapters, each linked from the index, and every relative link of every page resolves', () => {
     assert.ok(pages.length > 0, 'no chapters in docs/guide');
     const index = readFileSync(join(guide, 'README.md'), 'utf-8');
     for (const page of pages) assert.ok(index.includes(`(${page})`), `README.md does not link ${page}`);
-    for (const [, target] of index.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)) {
-      if (!/^[a-z]+:/.test(target!)) assert.ok(existsSync(join(guide, target!)), `README.md links ${target}`);
+    for (const page of ['README.md', ...pages]) {
+      const text = readFileSync(join(guide, page), 'utf-8');
+      for (const [, target] of text.matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+        if (!/^[a-z]+:/.test(target!)) assert.ok(existsSync(join(guide, target!)), `${page} links ${target}`);
+      }
     }
   });
 
