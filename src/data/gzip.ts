@@ -36,7 +36,7 @@ export function isGzip(bytes: Uint8Array): boolean {
  *
  * @param op the reader asking, for error messages
  * @param declared the decompressed length the contents' own header declares, when the reader knows it
- *   (see {@link gunzipPrefix}): inflating stops, with an error, as soon as the output is longer
+ *   (read from the first inflated bytes): inflating stops, with an error, as soon as the output is longer
  */
 export function maybeGunzip(
   bytes: Uint8Array,

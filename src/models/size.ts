@@ -236,6 +236,7 @@ export function estimateModel(architecture: Architecture, inputShape: readonly n
 
 /** A limit an estimate passes: which, and what the model claims. */
 export interface ModelLimitExceeded {
+  /** The limit passed. */
   readonly limit: 'maxParameters' | 'maxActivationElements' | 'maxMultiplyAdds';
   /** The refusal's words, naming the limit and how to raise it. */
   readonly detail: string;

@@ -26,7 +26,9 @@ import { clip, exceeds, resolveLimits } from './limits.js';
 
 /** What {@link loadSafetensors} returns: the tensors by name, and the file's free-form metadata. */
 export interface SafetensorsContents {
+  /** The tensors, by name. */
   tensors: Record<string, Tensor>;
+  /** The header's `__metadata__`: free-form string keys and values (`{}` if the file has none). */
   metadata: Record<string, string>;
 }
 

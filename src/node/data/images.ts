@@ -35,7 +35,9 @@ export interface ImageFolderOptions extends DecodeImageOptions {
 
 /** One image file of an {@link ImageFolder} and its label. */
 export interface ImageFolderEntry {
+  /** The image file's path. */
   readonly path: string;
+  /** Its class's label: the index of its folder among the sorted class folders. */
   readonly label: number;
 }
 
@@ -54,8 +56,11 @@ export interface ImageFolderEntry {
  * const loader = new data.DataLoader(folder, { batchSize: 32, shuffle: true, seed: 0 });
  */
 export class ImageFolder implements Dataset {
+  /** The folder holding one sub-folder per class. */
   readonly root: string;
+  /** The class names (the sub-folders' names), sorted; a sample's label indexes them. */
   readonly classes: readonly string[];
+  /** Every image file with its label, sorted by path within each class. */
   readonly samples: readonly ImageFolderEntry[];
   private readonly channels: 1 | 3;
   private readonly transform: Transform | undefined;
