@@ -74,6 +74,8 @@ export type { FlattenOptions, SliceOptions } from './ops/shape.js';
 export { matmul } from './ops/linalg.js';
 export * as F from './functional.js';
 export { saveSafetensors, loadSafetensors } from './serialization/safetensors.js';
+export { DEFAULT_LIMITS, resolveLimits } from './serialization/limits.js';
+export type { ReadLimits, ReadLimitOptions, ReadOptions } from './serialization/limits.js';
 export type { SafetensorsContents } from './serialization/safetensors.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';

@@ -9,6 +9,7 @@ import { ArgumentError, SerializationError } from '../errors.js';
 import type { SafetensorsContents } from '../serialization/safetensors.js';
 import { loadSafetensors, saveSafetensors } from '../serialization/safetensors.js';
 import type { Tensor } from '../tensor.js';
+import type { ReadOptions } from '../serialization/limits.js';
 
 /** Options of {@link saveFile}. */
 export interface SaveFileOptions {
@@ -67,13 +68,13 @@ export function writeFileAtomic(path: string, contents: string | Uint8Array, op 
 }
 
 /**
- * Reads a safetensors file: its tensors by name and its metadata, as {@link loadSafetensors} does. Every
- * error names the path.
+ * Reads a safetensors file: its tensors by name and its metadata, as {@link loadSafetensors} does (with
+ * its `options.limits`). Every error names the path.
  *
  * @example
  * const { tensors } = loadFile('model.safetensors');
  */
-export function loadFile(path: string): SafetensorsContents {
+export function loadFile(path: string, options?: ReadOptions): SafetensorsContents {
   const op = 'loadFile';
   checkPath(path, op);
   let bytes: Uint8Array;
@@ -83,7 +84,7 @@ export function loadFile(path: string): SafetensorsContents {
     throw new SerializationError(op, 'path', `cannot read ${JSON.stringify(path)}: ${messageOf(error)}`);
   }
   try {
-    return loadSafetensors(bytes);
+    return loadSafetensors(bytes, options);
   } catch (error) {
     if (!(error instanceof SerializationError)) throw error;
     throw new SerializationError(
