@@ -4,13 +4,14 @@
  * must be the ```text block the page shows under it, the pictures a page writes must be the ones committed
  * beside it, the programs must type-check, and the index must link every chapter.
  */
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  rmSync,
   readFileSync,
   readdirSync,
   symlinkSync,
@@ -92,6 +93,11 @@ void describe('the guide (docs/guide)', () => {
       runs.set(page, started);
       lanes[i % 2] = started;
     });
+  });
+
+  after(async () => {
+    await Promise.allSettled([typecheck, ...runs.values()]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   void it('has chapters, each linked from the index, and every relative link of every page resolves', () => {
