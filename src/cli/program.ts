@@ -8,6 +8,8 @@ import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io.js';
 import { registerData } from './data.js';
 import { registerEval } from './eval.js';
+import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 import { registerFilter } from './filter.js';
 import { registerPredict } from './predict.js';
 import { registerSignal } from './signal.js';
@@ -44,6 +46,8 @@ export function createProgram(io: CliIo): Command {
   registerData(program, io);
   registerFilter(program, io);
   registerSignal(program, io);
+  registerExport(program, io);
+  registerImport(program, io);
   return program;
 }
 

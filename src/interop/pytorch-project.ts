@@ -353,7 +353,8 @@ Train on one machine with 2 processes, then on a cluster (one torchrun per node)
   torchrun --nnodes N --nproc_per_node GPUS --rdzv_backend c10d --rdzv_endpoint HOST:29400 \\
       train_ddp.py --data DIR --epochs 5 --out trained.safetensors
 
-(PyTorch 1.13 on Debian: python3 -m torch.distributed.run instead of torchrun.)
+(Debian's PyTorch 1.13 has no torchrun command, and on Python >= 3.11 its launcher fails on its own
+default --redirects 0: run python3 -m torch.distributed.run --redirects 1 --tee 1 ... instead.)
 DIR is an IDX folder, as convnet train --data reads it. Back in convnet-ts:
 
   convnet import trained.safetensors --out trained-model.safetensors
