@@ -107,9 +107,21 @@ void describe('convnet export --onnx / convnet import model.onnx', () => {
     'passes onnx.checker (full check) where the Python onnx package exists',
     { skip: onnxMissing && `needs the Python onnx package (${PYTHON} -c 'import onnx' failed)` },
     () => {
-      const script = `import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True); print("ok")`;
-      const result = spawnSync(PYTHON, ['-c', script, onnx], { encoding: 'utf8' });
+      const paths = Object.entries(ARCHITECTURES).map(([name, architecture]) => {
+        const file = join(folder, `checked-${name}.onnx`);
+        const softmax = name === 'padded-global';
+        writeFileAtomic(file, exportOnnx(smallCheckpoint(architecture), { softmax }).bytes);
+        return file;
+      });
+      const script = [
+        'import onnx, sys',
+        'for path in sys.argv[1:]:',
+        '    onnx.checker.check_model(onnx.load(path), full_check=True)',
+        'print("ok", len(sys.argv) - 1)',
+      ].join('\n');
+      const result = spawnSync(PYTHON, ['-c', script, onnx, ...paths], { encoding: 'utf8' });
       assert.equal(result.status, 0, result.stderr);
+      assert.equal(result.stdout.trim(), `ok ${paths.length + 1}`);
     },
   );
 });
