@@ -47,7 +47,7 @@ export function exportCommand(checkpointPath: string, options: ExportOptions, io
     println(io.stdout, `wrote ${written.join(', ')}`);
     println(
       io.stdout,
-      `train on 2 processes: cd ${options.pytorch} && torchrun --standalone --nproc_per_node 2 train_ddp.py --data DIR --out trained.safetensors`,
+      `next: cd ${options.pytorch} && torchrun --standalone --nproc_per_node 2 train_ddp.py --data DIR --out trained.safetensors (see README.txt there)`,
     );
   }
   if (options.onnx !== undefined) {

@@ -61,20 +61,23 @@ export function torchLayer(spec: LayerSpec, index: number): string {
   return `nn.${spec.type}(${args.join(', ')})`;
 }
 
-/** A Python string literal holding `text` (JSON's escapes are Python's). */
-function pythonString(text: string): string {
-  return JSON.stringify(text);
+/** A JSON value as the Python literal that `json.loads` would give (lists stay lists). */
+function pythonJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pythonJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${pythonJson(v)}`).join(', ')}}`;
+  }
+  return pythonLiteral(value as JsonValue);
 }
 
-/** The checkpoint's metadata as the safetensors header stores it. */
-function checkpointMetadata(info: CheckpointInfo): Record<string, string> {
-  return {
-    convnet_checkpoint: '1',
-    architecture: JSON.stringify(info.architecture),
-    classes: JSON.stringify(info.classes),
-    input_shape: JSON.stringify(info.inputShape),
-    preprocessing: JSON.stringify(info.preprocessing),
-  };
+/** The architecture as a Python dict, one layer a line. */
+function architectureLiteral(info: CheckpointInfo): string {
+  const { name, layers } = info.architecture;
+  const lines = ['{'];
+  if (name !== undefined) lines.push(`    "name": ${pythonJson(name)},`);
+  lines.push('    "layers": [', ...layers.map((spec) => `        ${pythonJson(spec)},`), '    ],', '}');
+  return lines.join('\n');
 }
 
 /** `model.py` for the checkpoint described by `info`. */
@@ -95,12 +98,21 @@ import struct
 import torch
 from torch import nn
 
-#: The convnet-ts checkpoint metadata, written back with the weights so \`convnet import\` rebuilds the model.
-METADATA = json.loads(${pythonString(JSON.stringify(checkpointMetadata(info)))})
-CLASSES = json.loads(METADATA["classes"])
-INPUT_SHAPE = json.loads(METADATA["input_shape"])
-MEAN = json.loads(METADATA["preprocessing"])["mean"]
-STD = json.loads(METADATA["preprocessing"])["std"]
+#: The convnet-ts architecture this file was generated from (docs/architecture-schema.md).
+ARCHITECTURE = ${architectureLiteral(info)}
+CLASSES = ${pythonJson(info.classes)}
+INPUT_SHAPE = ${pythonJson(info.inputShape)}
+MEAN = ${pythonJson(info.preprocessing.mean)}
+STD = ${pythonJson(info.preprocessing.std)}
+
+#: The convnet-ts checkpoint metadata, written with the weights so \`convnet import\` rebuilds the model.
+METADATA = {
+    "convnet_checkpoint": "1",
+    "architecture": json.dumps(ARCHITECTURE),
+    "classes": json.dumps(CLASSES),
+    "input_shape": json.dumps(INPUT_SHAPE),
+    "preprocessing": json.dumps({"mean": MEAN, "std": STD}),
+}
 
 
 def build_model():
