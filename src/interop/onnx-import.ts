@@ -489,6 +489,17 @@ class GraphReader {
   }
 }
 
+/** Whether `value` is `{ mean, std }` with one finite number per channel in each (std > 0). */
+function isPreprocessing(value: unknown, channels: number): value is Checkpoint['preprocessing'] {
+  if (value === null || typeof value !== 'object') return false;
+  const { mean, std } = value as Record<string, unknown>;
+  const numbers = (list: unknown, positive: boolean) =>
+    Array.isArray(list) &&
+    list.length === channels &&
+    list.every((v) => typeof v === 'number' && Number.isFinite(v) && (!positive || v > 0));
+  return numbers(mean, false) && numbers(std, true);
+}
+
 /** The metadata entry `key` as parsed JSON, or `undefined` when absent or not JSON. */
 function metadataValue(model: ModelMessage, key: string): unknown {
   const entry = model.metadata_props.find((p) => p.key === key);
@@ -640,10 +651,9 @@ export function importOnnx(bytes: Uint8Array, name = 'model.onnx', limits: OnnxL
       classes.every((c) => typeof c === 'string')
         ? classes
         : Array.from({ length: outputsPerSample }, (_, i) => String(i)),
-    preprocessing:
-      preprocessing !== null && typeof preprocessing === 'object' && !Array.isArray(preprocessing)
-        ? (preprocessing as Checkpoint['preprocessing'])
-        : { mean: new Array<number>(inputShape[0]!).fill(0), std: new Array<number>(inputShape[0]!).fill(1) },
+    preprocessing: isPreprocessing(preprocessing, inputShape[0]!)
+      ? { mean: preprocessing.mean, std: preprocessing.std }
+      : { mean: new Array<number>(inputShape[0]!).fill(0), std: new Array<number>(inputShape[0]!).fill(1) },
     droppedSoftmax: reader.droppedSoftmax,
   };
 }

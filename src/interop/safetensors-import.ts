@@ -28,15 +28,41 @@ export interface WeightsImportOptions {
 
 const OP = 'importWeights';
 
+/** How deep metadata JSON may nest: far more than an architecture needs, far less than the stack allows. */
+const MAX_METADATA_DEPTH = 64;
+
+/** The deepest nesting of arrays and objects in `value`, walked without recursion. */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_METADATA_DEPTH) break;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 /** A metadata entry parsed as JSON, or `undefined` when absent. */
 function metadataJson(metadata: Readonly<Record<string, string>>, key: string, name: string): unknown {
   const text = metadata[key];
   if (text === undefined) return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new InteropError(OP, name, `metadata ${quote(key)} is not valid JSON: ${quote(text)}`);
   }
+  if (depthOf(value) > MAX_METADATA_DEPTH) {
+    throw new InteropError(
+      OP,
+      name,
+      `metadata ${quote(key)} nests more than ${MAX_METADATA_DEPTH} levels deep`,
+    );
+  }
+  return value;
 }
 
 /**
