@@ -76,6 +76,57 @@ void describe('importOnnx', () => {
     assertAllClose(logitsOf(imported.model, x), expected.logits, toleranceFor('float32', expected.logits));
   });
 
+  void it('reads Gemm without transB, and MatMul followed by an Add bias, as Linear', () => {
+    const ckpt = smallCheckpoint(ARCHITECTURES['padded-global']!);
+    const x = randn([2, ...INPUT_SHAPE], { seed: 9 });
+    const expected = logitsOf(ckpt.model, x);
+    const transposedGemm = (matmul: boolean) => {
+      const model = ModelProto.decode(exportOnnx(ckpt).bytes) as unknown as ModelMessage;
+      const graph = model.graph!;
+      const at = graph.node.findIndex((n) => n.op_type === 'Gemm');
+      const gemm = graph.node[at]!;
+      const weight = graph.initializer.find((t) => t.name === gemm.input[1])!;
+      const [rows, columns] = weight.dims.map(Number) as [number, number];
+      const values = new Float32Array(Uint8Array.from(weight.raw_data).buffer);
+      const transposed = new Float32Array(rows * columns);
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < columns; c++) transposed[c * rows + r] = values[r * columns + c]!;
+      weight.dims = [columns, rows];
+      weight.raw_data = new Uint8Array(transposed.buffer);
+      if (!matmul) {
+        gemm.attribute = gemm.attribute.filter((a) => a.name !== 'transB');
+      } else {
+        const product = `${gemm.output[0]}.product`;
+        const nodes = [
+          {
+            name: 'matmul',
+            op_type: 'MatMul',
+            input: [gemm.input[0]!, gemm.input[1]!],
+            output: [product],
+            attribute: [],
+          },
+          {
+            name: 'bias',
+            op_type: 'Add',
+            input: [product, gemm.input[2]!],
+            output: [gemm.output[0]!],
+            attribute: [],
+          },
+        ];
+        graph.node.splice(at, 1, ...(nodes as unknown as typeof graph.node));
+      }
+      return ModelProto.encode(ModelProto.fromObject(model)).finish();
+    };
+    for (const matmul of [false, true]) {
+      const imported = importOnnx(transposedGemm(matmul));
+      assert.deepEqual(
+        imported.architecture.layers.map((l) => l.type),
+        ckpt.architecture.layers.map((l) => l.type),
+      );
+      assertAllClose(logitsOf(imported.model, x), expected, { rtol: 1e-5, atol: 1e-6 });
+    }
+  });
+
   void it('names an operator without a layer, and its node', () => {
     const bytes = exportOnnx(smallCheckpoint(ARCHITECTURES['onnx-only']!)).bytes;
     rejects(
