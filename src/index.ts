@@ -23,6 +23,7 @@ export {
 export type { BackendMethod, PartialBackend } from './backend/registry.js';
 export { setNumThreads, getNumThreads } from './backends/wasm/threads.js';
 export type * from './backend/backend.js';
+export type { AvgPoolDivisor, Conv2dGeometry, Pair, Pool2dGeometry } from './backend/geometry.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions } from './gradcheck.js';
 export {
@@ -52,6 +53,7 @@ export {
   where,
   clone,
 } from './ops/elementwise.js';
+export type { AlphaOptions, ClampOptions } from './ops/elementwise.js';
 export { sum, mean, max, min, argmax, argmin } from './ops/reduction.js';
 export type { ReduceOptions, ArgReduceOptions } from './ops/reduction.js';
 export {

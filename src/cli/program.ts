@@ -1,5 +1,5 @@
 /**
- * The `convnet` command line: `train`, `eval`, `predict`, `summary`, `data download`, `filter` and `signal`, each with
+ * The `convnet` command line: `train`, `eval`, `predict`, `summary`, `data download`, `filter`, `signal` and `viz`, each with
  * `--help`. {@link run} parses arguments and runs a command in-process, returning the exit code; every
  * failure becomes one line on stderr (`error: …`) and a non-zero code, never a stack trace.
  */
@@ -15,6 +15,7 @@ import { registerPredict } from './predict.js';
 import { registerSignal } from './signal.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
+import { registerViz } from './viz.js';
 
 /** The package's version, read from its package.json (two folders up from src/cli or dist/cli). */
 function packageVersion(): string {
@@ -46,6 +47,7 @@ export function createProgram(io: CliIo): Command {
   registerData(program, io);
   registerFilter(program, io);
   registerSignal(program, io);
+  registerViz(program, io);
   registerExport(program, io);
   registerImport(program, io);
   return program;
