@@ -17,8 +17,11 @@ import { UnsupportedLayerError } from './errors.js';
 
 /** The file names of a PyTorch project, and their contents (the weights are written beside them). */
 export interface PytorchProject {
+  /** The network as a `torch.nn.Sequential`, with a safetensors reader and writer. */
   readonly 'model.py': string;
+  /** Continues training with DistributedDataParallel, started by torchrun. */
   readonly 'train_ddp.py': string;
+  /** How to run the project. */
   readonly 'README.txt': string;
 }
 
