@@ -85,3 +85,4 @@ export * as models from './models/index.js';
 export * as checkpoint from './checkpoint/index.js';
 export * as train from './train/index.js';
 export * as vision from './vision/index.js';
+export * as interop from './interop/index.js';

@@ -8,6 +8,8 @@ import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io.js';
 import { registerData } from './data.js';
 import { registerEval } from './eval.js';
+import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 import { registerFilter } from './filter.js';
 import { registerPredict } from './predict.js';
 import { registerSignal } from './signal.js';
@@ -46,6 +48,8 @@ export function createProgram(io: CliIo): Command {
   registerFilter(program, io);
   registerSignal(program, io);
   registerViz(program, io);
+  registerExport(program, io);
+  registerImport(program, io);
   return program;
 }
 

@@ -18,6 +18,8 @@ export {
   loadTrainingStateFile,
   trainingStatePath,
 } from './checkpoint-files.js';
+export { importOnnxFile, importWeightsFile } from './interop/import-files.js';
+export { writePytorchProject } from './interop/pytorch-files.js';
 import { installNodeThreads } from './wasm-threads.js';
 
 export { installNodeThreads };
