@@ -14,7 +14,10 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { Tensor } from '../tensor.js';
 
 /** Batches of `{ input, target }` and how many there are, as a `DataLoader` gives them. */
-export type BatchSource = Iterable<Sample> & { readonly length: number };
+export type BatchSource = Iterable<Sample> & {
+  /** Batches in one pass, as {@link BatchProgress.batches} reports it. */
+  readonly length: number;
+};
 
 /** What a loop reports after each batch. */
 export interface BatchProgress {
@@ -33,7 +36,10 @@ export interface BatchProgress {
 /** Options of {@link trainEpoch}. */
 export interface TrainEpochOptions {
   /** Stepped after every optimizer step (a per-batch schedule such as `OneCycleLR`). */
-  batchScheduler?: { step(): void };
+  batchScheduler?: {
+    /** Advances the schedule by one batch. */
+    step(): void;
+  };
   /** Called after every batch. */
   onBatch?: (progress: BatchProgress) => void;
 }
