@@ -1,7 +1,7 @@
 /**
  * The op-level backend methods on every registered backend against definitions written here in float64:
  * convolution forward and backward (groups, depthwise, stride, dilation, implicit and asymmetric padding,
- * 1-D planes, row widths around SIMD blocks), max pooling with indices and average pooling forward and
+ * 1-D planes, row widths around SIMD blocks; with the ReLU fused, the same bits as the separate ops), max pooling with indices and average pooling forward and
  * backward, `reluBackward`, `logSoftmax`, `clamp`, and the SGD and Adam steps; float32 and float64. The PyTorch
  * fixtures of the op tests check the same methods through `F`.
  */
@@ -251,6 +251,21 @@ for (const name of listBackends()) {
           assert.equal(inputOnly.weight, null);
           assert.equal(inputOnly.bias, null);
           assertAllClose(Array.from(inputOnly.input!), expected.input, tolerance(dtype));
+          // conv + bias + ReLU fused: max(y, 0), and the gradients through that ReLU.
+          const y = backend.conv2d(x, w, b, g);
+          const rectified = backend.conv2d(x, w, b, g, true);
+          assert.deepEqual(Array.from(rectified), Array.from(backend.unary('relu', y)));
+          const fused = backend.conv2dBackward(
+            dy,
+            x,
+            w,
+            g,
+            { input: true, weight: true, bias: true },
+            rectified,
+          );
+          const masked = backend.reluBackward(dy, rectified);
+          const unfused = backend.conv2dBackward(masked, x, w, g, { input: true, weight: true, bias: true });
+          assert.deepEqual(fused, unfused);
         });
       }
     }

@@ -7,6 +7,7 @@ import type { ConvGradientNeeds, ConvGradients } from '../../backend/backend.js'
 import type { Conv2dGeometry } from '../../backend/geometry.js';
 import type { TypedArray } from '../../dtype.js';
 import { conv2d as jsConv2d, conv2dBackward as jsConv2dBackward } from '../js/conv.js';
+import { PARALLEL_MIN_ELEMENTS } from './fallback.js';
 import { GEMM_SCRATCH_BYTES, PARALLEL_MIN_MADDS } from './gemm.js';
 import { WasmMemoryExhausted, wasmRuntime } from './runtime.js';
 
@@ -44,22 +45,24 @@ function sizes(g: Conv2dGeometry): { input: number; weight: number; output: numb
 
 /**
  * The convolution of {@link Conv2dGeometry} plus `bias` (one value per output channel, or none), giving
- * `(N, Cout, outH, outW)`. For float32: x, weight and bias are copied into the module's memory, convolved
- * there (a depthwise convolution by a direct loop, any other by products over the windows read in place) and
- * the output is copied out.
+ * `(N, Cout, outH, outW)`, rectified when `relu`. For float32: x, weight and bias are copied into the
+ * module's memory, convolved there (a depthwise convolution by a direct loop, a small window by SIMD loops
+ * over each output row's taps, any other by products over the windows read in place), ReLU applied as the
+ * output is stored, and the output is copied out.
  */
 export function conv2d(
   x: TypedArray,
   weight: TypedArray,
   bias: TypedArray | null,
   g: Conv2dGeometry,
+  relu = false,
 ): TypedArray {
   if (
     !(x instanceof Float32Array) ||
     !(weight instanceof Float32Array) ||
     !(bias === null || bias instanceof Float32Array)
   ) {
-    return jsConv2d(x, weight, bias, g);
+    return jsConv2d(x, weight, bias, g, relu);
   }
   const size = sizes(g);
   if (size.output === 0) return new Float32Array(0);
@@ -71,19 +74,20 @@ export function conv2d(
     const bAt = bias === null ? 0 : arena.put(bias.subarray(0, g.outChannels));
     const yAt = arena.reserve(size.output * 4);
     const scratchAt = arena.reserve(rt.threads * GEMM_SCRATCH_BYTES);
-    const args = [xAt, wAt, bAt, yAt, scratchAt, GEMM_SCRATCH_BYTES, ...geometryWords(g)];
+    const args = [xAt, wAt, bAt, yAt, scratchAt, GEMM_SCRATCH_BYTES, ...geometryWords(g), relu ? 1 : 0];
     arena.run('conv2d_f32', args, { parallel: madds(g) >= PARALLEL_MIN_MADDS });
     return arena.readF32(yAt, size.output);
   } catch (error) {
-    if (error instanceof WasmMemoryExhausted) return jsConv2d(x, weight, bias, g);
+    if (error instanceof WasmMemoryExhausted) return jsConv2d(x, weight, bias, g, relu);
     throw error;
   }
 }
 
 /**
  * The gradients of {@link conv2d} given `grad` `(N, Cout, outH, outW)`, each only if `needs` asks for it.
- * For float32 the operands are copied in once and the input, weight and bias gradients are computed by one
- * kernel run each, in that order, then copied out.
+ * For float32 the operands are copied in once (`grad` masked there by `reluOutput > 0` when a fused ReLU's
+ * output is given) and the input, weight and bias gradients are computed by one kernel run each, in that
+ * order, then copied out.
  */
 export function conv2dBackward(
   grad: TypedArray,
@@ -91,9 +95,15 @@ export function conv2dBackward(
   weight: TypedArray,
   g: Conv2dGeometry,
   needs: ConvGradientNeeds,
+  reluOutput: TypedArray | null = null,
 ): ConvGradients {
-  if (!(grad instanceof Float32Array) || !(x instanceof Float32Array) || !(weight instanceof Float32Array)) {
-    return jsConv2dBackward(grad, x, weight, g, needs);
+  if (
+    !(grad instanceof Float32Array) ||
+    !(x instanceof Float32Array) ||
+    !(weight instanceof Float32Array) ||
+    !(reluOutput === null || reluOutput instanceof Float32Array)
+  ) {
+    return jsConv2dBackward(grad, x, weight, g, needs, reluOutput);
   }
   const size = sizes(g);
   if (size.output === 0 || size.input === 0) {
@@ -109,6 +119,12 @@ export function conv2dBackward(
     const rt = wasmRuntime();
     const arena = rt.arena();
     const gradAt = arena.put(grad.subarray(0, size.output));
+    if (reluOutput !== null) {
+      const yAt = arena.put(reluOutput.subarray(0, size.output));
+      arena.run('relu_backward_f32', [gradAt, yAt, gradAt, size.output], {
+        parallel: size.output >= PARALLEL_MIN_ELEMENTS,
+      });
+    }
     const xAt = needs.weight ? arena.put(x.subarray(0, size.input)) : 0;
     const wAt = needs.input ? arena.put(weight.subarray(0, size.weight)) : 0;
     const dxAt = needs.input ? arena.reserve(size.input * 4) : 0;
@@ -129,7 +145,7 @@ export function conv2dBackward(
       bias: needs.bias ? arena.readF32(dbAt, g.outChannels) : null,
     };
   } catch (error) {
-    if (error instanceof WasmMemoryExhausted) return jsConv2dBackward(grad, x, weight, g, needs);
+    if (error instanceof WasmMemoryExhausted) return jsConv2dBackward(grad, x, weight, g, needs, reluOutput);
     throw error;
   }
 }

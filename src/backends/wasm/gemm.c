@@ -32,7 +32,7 @@ KERNEL(gemm_f32) void gemm_f32(const int32_t *args, int tid, int nthreads) {
     const operand op_a = {OP_DENSE, a + bi * a_stride, trans_a ? 1 : k, trans_a ? m : 1, 0};
     const operand op_b = {OP_DENSE, b + bi * b_stride, trans_b ? 1 : n, trans_b ? k : 1, 0};
     gemm_block(&op_a, &op_b, i0, imin(mch, m - i0), j0, imin(nch, n - j0), k, c + bi * m * n + i0 * n + j0,
-               n, 0, 0, scratch);
+               n, 0, 0, 0, scratch);
   }
 }
 

@@ -176,10 +176,11 @@ static void pack_b(const operand *b, int p0, int kc, int j0, int nc, float *dst)
 
 /*
  * The MR x NR tile at c (row stride ldc) becomes init + sum over p < kc of a[p*MR + r] * b[p*NR + j], init
- * being C itself when accumulate, else bias[r] (bias null: zero).
+ * being C itself when accumulate, else bias[r] (bias null: zero); then max(., 0) when relu (NaN stays NaN,
+ * -0 becomes +0).
  */
 __attribute__((noinline)) static void micro_kernel(int kc, const float *a, const float *b, float *c, int ldc,
-                                                   int accumulate, const float *bias) {
+                                                   int accumulate, const float *bias, int relu) {
   float *c0 = c, *c1 = c + ldc, *c2 = c + 2 * ldc, *c3 = c + 3 * ldc;
   v128_t c00, c01, c10, c11, c20, c21, c30, c31;
   if (accumulate) {
@@ -212,6 +213,13 @@ __attribute__((noinline)) static void micro_kernel(int kc, const float *a, const
     a += MR;
     b += NR;
   }
+  if (relu) {
+    const v128_t zero = wasm_f32x4_splat(0.0f);
+    c00 = wasm_f32x4_max(c00, zero), c01 = wasm_f32x4_max(c01, zero);
+    c10 = wasm_f32x4_max(c10, zero), c11 = wasm_f32x4_max(c11, zero);
+    c20 = wasm_f32x4_max(c20, zero), c21 = wasm_f32x4_max(c21, zero);
+    c30 = wasm_f32x4_max(c30, zero), c31 = wasm_f32x4_max(c31, zero);
+  }
   wasm_v128_store(c0, c00), wasm_v128_store(c0 + 4, c01);
   wasm_v128_store(c1, c10), wasm_v128_store(c1 + 4, c11);
   wasm_v128_store(c2, c20), wasm_v128_store(c2 + 4, c21);
@@ -220,17 +228,18 @@ __attribute__((noinline)) static void micro_kernel(int kc, const float *a, const
 
 /*
  * C[i0 .. i0+mc, j0 .. j0+nc] (c points at element (i0, j0), row stride ldc) = init + A[i0.., 0..k] .
- * B[0..k, j0..], init being C when accumulate, else bias[i] (bias indexed from i0; null: zero). nc <= GC_NC;
+ * B[0..k, j0..], init being C when accumulate, else bias[i] (bias indexed from i0; null: zero), rectified
+ * (max(., 0)) as the last k block stores it when relu. nc <= GC_NC;
  * mc is any, taken GC_MC rows at a time against one packed B panel. `scratch` is the calling thread's
  * GC_SCRATCH_BYTES.
  */
 static void gemm_block(const operand *a, const operand *b, int i0, int mc, int j0, int nc, int k, float *c,
-                       int ldc, int accumulate, const float *bias, float *scratch) {
+                       int ldc, int accumulate, const float *bias, int relu, float *scratch) {
   float *pa = scratch, *pb = scratch + GC_MC * GC_KC, *edge = pb + GC_KC * GC_NC;
   /* Even k blocks: 288 steps make two blocks of 144, not 256 and 32. */
   const int k_blocks = (k + GC_KC - 1) / GC_KC, kc_max = (k + k_blocks - 1) / k_blocks;
   for (int pc = 0; pc < k; pc += kc_max) {
-    const int kc = imin(kc_max, k - pc), acc = accumulate || pc > 0;
+    const int kc = imin(kc_max, k - pc), acc = accumulate || pc > 0, rectify = relu && pc + kc >= k;
     pack_b(b, pc, kc, j0, nc, pb);
     for (int ic = 0; ic < mc; ic += GC_MC) {
       const int mcc = imin(GC_MC, mc - ic);
@@ -242,14 +251,15 @@ static void gemm_block(const operand *a, const operand *b, int i0, int mc, int j
           float *tile = c + (ic + ir) * ldc + jr;
           const float *tile_bias = bias ? bias + ic + ir : 0;
           if (rows == MR && cols == NR) {
-            micro_kernel(kc, pa + ir * kc, pb + jr * kc, tile, ldc, acc, tile_bias);
+            micro_kernel(kc, pa + ir * kc, pb + jr * kc, tile, ldc, acc, tile_bias, rectify);
           } else {
-            micro_kernel(kc, pa + ir * kc, pb + jr * kc, edge, NR, 0, 0);
+            micro_kernel(kc, pa + ir * kc, pb + jr * kc, edge, NR, 0, 0, 0);
             for (int r = 0; r < rows; r++) {
               const float init = tile_bias ? tile_bias[r] : 0.0f;
               for (int j = 0; j < cols; j++) {
                 const float sum = edge[r * NR + j];
-                tile[r * ldc + j] = acc ? tile[r * ldc + j] + sum : init + sum;
+                const float v = acc ? tile[r * ldc + j] + sum : init + sum;
+                tile[r * ldc + j] = rectify && !(v > 0.0f || v != v) ? 0.0f : v;
               }
             }
           }
