@@ -238,6 +238,11 @@ export class Conv2d extends ConvNd {
   forward(input: Tensor): Tensor {
     return F.conv2d(input, this.weight, this.bias, this.convOptions());
   }
+
+  /** `relu(this.forward(input))` in one fused op (`F.conv2dRelu`), which `nn.Sequential` uses. */
+  forwardRelu(input: Tensor): Tensor {
+    return F.conv2dRelu(input, this.weight, this.bias, this.convOptions());
+  }
 }
 
 /**
