@@ -24,7 +24,7 @@ import {
 import { registeredBackend } from '../src/backend/registry.js';
 import { loadTfjs, tfjsCnnInference } from './peers/tfjs.js';
 import { runTorch } from './peers/torch.js';
-import { formatTable, time } from './timing.js';
+import { formatTable, time, wasmThreadsReady } from './timing.js';
 
 const BATCH = 64;
 
@@ -105,7 +105,10 @@ export async function run(options: { quick: boolean }): Promise<void> {
   const repeats = options.quick ? 5 : 15;
   const torch = runTorch(2, { cnn: { batch: BATCH } });
   const tfjs = await loadTfjs();
-  console.log(`bench CNN, batch ${BATCH}, float32, images/s from the median step`);
+  const { relaxedSimd } = await wasmThreadsReady(threads);
+  console.log(
+    `bench CNN, batch ${BATCH}, float32, images/s from the median step; wasm ${relaxedSimd ? 'with' : 'without'} relaxed SIMD`,
+  );
   for (const peer of [torch, tfjs]) if (typeof peer === 'string') console.log(peer);
   const rows: string[][] = [];
   const results = new Map<string, { train: number; infer: number }>();
@@ -115,7 +118,7 @@ export async function run(options: { quick: boolean }): Promise<void> {
     ['convnet-ts js (reference)', 'js', 1],
   ] as const) {
     setBackend(backend);
-    setNumThreads(count);
+    if (backend === 'wasm') await wasmThreadsReady(count);
     const r = measure(backend === 'js' ? Math.min(repeats, 5) : repeats);
     results.set(label, r);
     rows.push([label, imagesPerSecond(r.train).toFixed(0), imagesPerSecond(r.infer).toFixed(0)]);

@@ -2,8 +2,10 @@
  * Runs the benchmarks: `npm run bench` runs them all, `npm run bench -- gemm` only the named ones, and
  * `--quick` asks the long ones for a smaller problem (the filter benchmark: a 1024×1024 image instead of
  * 4096×4096; the CNN benchmark: fewer steps). Each benchmark is one file of this folder exporting `run()`,
- * synchronous or asynchronous. Importing `convnet-ts/node` gives the wasm backend its worker threads.
+ * synchronous or asynchronous. Importing `convnet-ts/node` gives the wasm backend its worker threads, and
+ * relaxed SIMD is turned on as the command line turns it on.
  */
+import { setFlagsFromString } from 'node:v8';
 import '../src/node/index.js';
 import { run as cnn } from './cnn.js';
 import { run as conv } from './conv.js';
@@ -22,6 +24,10 @@ const BENCHMARKS: Record<string, (options: BenchOptions) => void | Promise<void>
   cnn,
   filter,
 };
+
+// As the `convnet` command line does: Node 20's V8 validates relaxed SIMD (fused multiply-add) only behind
+// this flag (Node 22 ships it); set before the wasm backend compiles its module, it loads the relaxed build.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
 
 const args = process.argv.slice(2);
 const options: BenchOptions = { quick: args.includes('--quick') };
