@@ -42,8 +42,8 @@ static inline int chunk_cols(int n) {
  */
 static inline int chunk_rows(int chunk_cols) { return GC_MC * imax(1, imin(4, GC_NC / chunk_cols)); }
 
-/* Bytes of per-thread scratch gemm_block needs: both panels and one edge tile. */
-#define GC_SCRATCH_BYTES ((GC_MC * GC_KC + GC_KC * GC_NC + MR * NR) * 4)
+/* Bytes of per-thread scratch gemm_block needs: both panels, one edge tile and one row of windowed input. */
+#define GC_SCRATCH_BYTES ((GC_MC * GC_KC + GC_KC * GC_NC + MR * NR + GC_NC) * 4)
 
 /* How an operand's element (row, col) is found. */
 enum operand_kind {
@@ -74,6 +74,25 @@ typedef struct {
 static void pack_a(const operand *a, int i0, int mc, int p0, int kc, float *dst) {
   for (int ir = 0; ir < mc; ir += MR) {
     float *sliver = dst + ir * kc;
+    if (a->s1 == 1 && ir + MR <= mc) {
+      /* Rows stored along k: four rows at a time, 4 x 4 blocks transposed in registers. */
+      const float *r0 = a->base + (i0 + ir) * a->s0 + p0, *r1 = r0 + a->s0, *r2 = r1 + a->s0, *r3 = r2 + a->s0;
+      int p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const v128_t x0 = wasm_v128_load(r0 + p), x1 = wasm_v128_load(r1 + p);
+        const v128_t x2 = wasm_v128_load(r2 + p), x3 = wasm_v128_load(r3 + p);
+        const v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
+        const v128_t t2 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+        wasm_v128_store(sliver + p * MR, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+        wasm_v128_store(sliver + p * MR + 4, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+        wasm_v128_store(sliver + p * MR + 8, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+        wasm_v128_store(sliver + p * MR + 12, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+      }
+      for (; p < kc; p++) {
+        sliver[p * MR] = r0[p], sliver[p * MR + 1] = r1[p], sliver[p * MR + 2] = r2[p], sliver[p * MR + 3] = r3[p];
+      }
+      continue;
+    }
     for (int r = 0; r < MR; r++) {
       const int i = i0 + ir + r;
       if (ir + r >= mc) {
@@ -124,7 +143,8 @@ static void pack_a(const operand *a, int i0, int mc, int p0, int kc, float *dst)
     }                                                                                                    \
   } while (0)
 
-/* The kc x nc panel of B at (p0, j0), packed into NR-column slivers, zeros past nc. */
+/* The kc x nc panel of B at (p0, j0), packed into NR-column slivers, zeros past nc. dst is the B panel of
+ * gemm_block's scratch: the edge tile and the row buffer follow it. */
 static void pack_b(const operand *b, int p0, int kc, int j0, int nc, float *dst) {
   const int ncp = (nc + NR - 1) / NR * NR;
   if (b->kind == OP_DENSE) {
@@ -136,6 +156,26 @@ static void pack_b(const operand *b, int p0, int kc, int j0, int nc, float *dst)
         for (int p = 0; p < kc; p++, src += s0) {
           wasm_v128_store(sliver + p * NR, wasm_v128_load(src));
           wasm_v128_store(sliver + p * NR + 4, wasm_v128_load(src + 4));
+        }
+      } else if (s0 == 1 && jr + NR <= nc) {
+        /* Columns stored along k (a transposed B): 4 x 4 blocks of four columns transposed in registers. */
+        int p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          for (int half = 0; half < NR; half += 4) {
+            const float *c0 = src + half * s1 + p, *c1 = c0 + s1, *c2 = c1 + s1, *c3 = c2 + s1;
+            const v128_t x0 = wasm_v128_load(c0), x1 = wasm_v128_load(c1);
+            const v128_t x2 = wasm_v128_load(c2), x3 = wasm_v128_load(c3);
+            const v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
+            const v128_t t2 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+            float *out = sliver + p * NR + half;
+            wasm_v128_store(out, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+            wasm_v128_store(out + NR, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+            wasm_v128_store(out + 2 * NR, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+            wasm_v128_store(out + 3 * NR, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+          }
+        }
+        for (; p < kc; p++) {
+          for (int j = 0; j < NR; j++) sliver[p * NR + j] = src[j * s1 + p];
         }
       } else {
         const int cols = imin(NR, nc - jr);
@@ -150,13 +190,21 @@ static void pack_b(const operand *b, int p0, int kc, int j0, int nc, float *dst)
   const conv_geo *g = b->geo;
   const int kk = g->kh * g->kw, plane_in = g->in_h * g->in_w;
   if (b->kind == OP_WINDOWS) {
+    /* Each tap's row of positions goes to a contiguous buffer first (plain copies), then into the slivers
+     * eight values at a time. */
+    float *row_buf = dst + GC_KC * GC_NC + MR * NR;
     for (int p = 0; p < kc; p++) {
       const int row = p0 + p, c = row / kk, ky = (row % kk) / g->kw, kx = row % g->kw;
       const float *plane = b->base + c * plane_in;
-#define STORE_W(t, v) B_AT(dst, kc, p, t) = (v)
+#define STORE_W(t, v) row_buf[t] = (v)
       FOR_WINDOW_ROW(g, plane, ky, kx, j0, nc, STORE_W);
 #undef STORE_W
-      for (int j = nc; j < ncp; j++) B_AT(dst, kc, p, j) = 0.0f;
+      for (int j = nc; j < ncp; j++) row_buf[j] = 0.0f;
+      for (int jr = 0; jr < ncp; jr += NR) {
+        float *out = dst + jr * kc + p * NR;
+        wasm_v128_store(out, wasm_v128_load(row_buf + jr));
+        wasm_v128_store(out + 4, wasm_v128_load(row_buf + jr + 4));
+      }
     }
   } else if (b->kind == OP_WINDOWS_T) {
     for (int j = 0; j < ncp; j++) {
