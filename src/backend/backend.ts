@@ -213,6 +213,35 @@ export interface Backend {
   ): ConvGradients;
 
   /**
+   * `maxPool2d(conv2d(x, weight, bias, g, true), p)` in one call (conv + bias + ReLU + max pooling, `p` over
+   * the `N·Cout` planes of the convolution's output): the same values and indices, without the
+   * convolution's output leaving the backend.
+   */
+  conv2dReluMaxPool2d(
+    x: TypedArray,
+    weight: TypedArray,
+    bias: TypedArray | null,
+    g: Conv2dGeometry,
+    p: Pool2dGeometry,
+  ): { values: TypedArray; indices: Int32Array };
+  /**
+   * The gradients of {@link Backend.conv2dReluMaxPool2d} given `grad` of its pooled `values`: those of
+   * `conv2dBackward(maxPool2dBackward(grad, indices, p), x, weight, g, needs, reluOutput)` (the ReLU's mask
+   * is `values > 0` at each window's maximum), computed without the convolution-sized gradient leaving the
+   * backend.
+   */
+  conv2dReluMaxPool2dBackward(
+    grad: TypedArray,
+    values: TypedArray,
+    indices: Int32Array,
+    x: TypedArray | null,
+    weight: TypedArray,
+    g: Conv2dGeometry,
+    p: Pool2dGeometry,
+    needs: ConvGradientNeeds,
+  ): ConvGradients;
+
+  /**
    * Max pooling of each plane (see {@link Pool2dGeometry}), padding counting as −∞: the maxima
    * `(planes, outH, outW)` and where each was, as a flat index `h·W + w` into its input plane (PyTorch's
    * `return_indices`). The first maximum wins; NaN counts as the maximum.

@@ -16,6 +16,8 @@ import { formatShape, shapesEqual, sizeOf } from '../shape.js';
 import type { PadMode, PadSpec } from '../backend/backend.js';
 import type { Conv2dGeometry, Pair } from '../backend/geometry.js';
 import { conv2dGeometry, convTransposeOutputSize } from '../backend/geometry.js';
+import { poolArgs, poolPlan } from './pool-plan.js';
+import type { MaxPoolOptions } from './pooling.js';
 import { backend } from '../backend/registry.js';
 import { record } from '../autograd/graph.js';
 import { Tensor, checkTensor } from '../tensor.js';
@@ -470,6 +472,60 @@ export function conv2dRelu(
   options?: ConvOptions,
 ): Tensor {
   return convolve('conv2d', 2, input, weight, bias, options, true);
+}
+
+/**
+ * `maxPool2d(relu(conv2d(input, weight, bias, options)), kernelSize, poolOptions)` in one backend call: the
+ * same values and gradients, without the convolution's output (nor, going back, its gradient) ever being
+ * copied out of the backend. `nn.Sequential` uses it for a `Conv2d`, a `ReLU` and a `MaxPool2d` in a row.
+ *
+ * @example
+ * F.conv2dReluMaxPool2d(randn([8, 1, 28, 28]), randn([32, 1, 3, 3]), null, { padding: 1 }, 2).shape
+ * // [8, 32, 14, 14]
+ */
+export function conv2dReluMaxPool2d(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  options: ConvOptions | undefined,
+  kernelSize: number | readonly number[],
+  poolOptions?: MaxPoolOptions,
+): Tensor {
+  const plan = convGeometry('conv2d', 2, input, weight, bias, options);
+  const convShape = input.ndim === 4 ? plan.outputShape : plan.outputShape.slice(1);
+  const pool = poolPlan(
+    'maxPool2d',
+    convShape,
+    poolArgs('maxPool2d', 2, kernelSize, poolOptions, poolOptions?.dilation),
+  );
+  const x = convInput(plan, input.data);
+  const { values, indices } = backend().conv2dReluMaxPool2d(
+    x,
+    weight.data,
+    bias ? bias.data : null,
+    plan.geometry,
+    pool.geometry,
+  );
+  const out = new Tensor(values, pool.outShape);
+  return record(out, 'conv2dReluMaxPool2d', bias ? [input, weight, bias] : [input, weight], (grad) => {
+    const needs = { input: input.requiresGrad, weight: true, bias: !!bias };
+    const r = backend().conv2dReluMaxPool2dBackward(
+      grad.data,
+      values,
+      indices,
+      x,
+      weight.data,
+      plan.geometry,
+      pool.geometry,
+      needs,
+    );
+    const dInput = r.input && plan.prePad ? backend().padBackward(r.input, plan.prePad) : r.input;
+    return [
+      dInput === null ? null : new Tensor(dInput, input.shape),
+      new Tensor(r.weight!, weight.shape),
+      r.bias === null ? null : new Tensor(r.bias, [plan.geometry.outChannels]),
+    ];
+  });
 }
 
 /**

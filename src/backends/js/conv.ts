@@ -5,13 +5,14 @@
  * instead, since its per-group product would have a single column.
  */
 import type { ConvGradientNeeds, ConvGradients, PadSpec, WindowSpec } from '../../backend/backend.js';
-import type { Conv2dGeometry } from '../../backend/geometry.js';
+import type { Conv2dGeometry, Pool2dGeometry } from '../../backend/geometry.js';
 import type { TypedArray } from '../../dtype.js';
 import { typedArrayFor } from '../../dtype.js';
 import type { Shape } from '../../shape.js';
 import { stridesOf } from '../../shape.js';
 import { gemm } from './gemm.js';
 import { binary, reluBackward, unary } from './elementwise.js';
+import { maxPool2d, maxPool2dBackward } from './pool.js';
 import { reduce } from './reduce.js';
 import { col2sig, pad, padBackward, sig2col, stridedCopy } from './strided.js';
 
@@ -217,4 +218,37 @@ export function conv2dBackward(
   }
   const biasGrad = needs.bias ? reduce('sum', grad, [l.n, g.outChannels, l.p], [0, 2]) : null;
   return { input: inputGrad, weight: weightGrad, bias: biasGrad };
+}
+
+/**
+ * The fused conv + bias + ReLU + max pooling, composed here from the reference ops: the convolution's
+ * output rectified, then pooled with `p`.
+ */
+export function conv2dReluMaxPool2d(
+  x: TypedArray,
+  weight: TypedArray,
+  bias: TypedArray | null,
+  g: Conv2dGeometry,
+  p: Pool2dGeometry,
+): { values: TypedArray; indices: Int32Array } {
+  return maxPool2d(conv2d(x, weight, bias, g, true), p);
+}
+
+/**
+ * The gradients of {@link conv2dReluMaxPool2d}: `grad` masked by `values > 0` (the ReLU's mask at each
+ * window's maximum, which is where the pooling's gradient goes), routed back through the pooling, then the
+ * convolution's gradients.
+ */
+export function conv2dReluMaxPool2dBackward(
+  grad: TypedArray,
+  values: TypedArray,
+  indices: Int32Array,
+  x: TypedArray | null,
+  weight: TypedArray,
+  g: Conv2dGeometry,
+  p: Pool2dGeometry,
+  needs: ConvGradientNeeds,
+): ConvGradients {
+  const dy = maxPool2dBackward(reluBackward(grad, values), indices, p);
+  return conv2dBackward(dy, x, weight, g, needs);
 }
