@@ -166,7 +166,11 @@ function gradientsFrom(
   const parallel = madds(g) >= PARALLEL_MIN_MADDS;
   if (needs.input) arena.run('conv2d_input_grad_f32', [gradAt, wAt, 0, dxAt, ...tail], { parallel });
   if (needs.weight) arena.run('conv2d_weight_grad_f32', [gradAt, xAt, 0, dwAt, ...tail], { parallel });
-  if (needs.bias) arena.run('conv2d_bias_grad_f32', [gradAt, 0, 0, dbAt, ...tail], { parallel: false });
+  if (needs.bias) {
+    arena.run('conv2d_bias_grad_f32', [gradAt, 0, 0, dbAt, ...tail], {
+      parallel: size.output >= PARALLEL_MIN_ELEMENTS,
+    });
+  }
   return {
     input: needs.input ? arena.readF32(dxAt, size.input) : null,
     weight: needs.weight ? arena.readF32(dwAt, size.weight) : null,
