@@ -17,11 +17,11 @@
  * fixed reduction orders, so results do not depend on the thread count.
  *
  * Small windows (cin * kh * kw <= SMALL_K, a first layer's): the forward pass and the weight gradient skip the
- * engine, whose k = cin * kh * kw steps would be too short to pay for packing and storing a tile; they build the
- * taps of a run of output positions (forward) or of one image (weight gradient) as rows of a small column matrix in the
- * thread's scratch and run register-blocked SIMD loops over it: 4 output channels x 8 positions of the output
- * per step in the forward pass (chunks of SMALL_CHUNK positions), and per output channel one f32x4 accumulator per tap (lanes summed at the end,
- * in a fixed order) for the weight gradient.
+ * engine, whose k = cin * kh * kw steps would be too short to pay for packing and storing a tile. They build
+ * the taps of a run of output positions (forward) or of one image (weight gradient) as rows of a small column
+ * matrix in the thread's scratch and run register-blocked SIMD loops over it: 4 output channels x 8 positions
+ * per step in the forward pass (chunks of SMALL_CHUNK positions), and for the weight gradient one f32x4
+ * accumulator per output channel and tap, its lanes summed at the end in a fixed order.
  * The forward kernel also applies ReLU to what it stores when asked (fused conv + bias + ReLU): the
  * activations are then written once, not written, read and written again by a separate pass.
  *
