@@ -9,7 +9,7 @@ import { F, getNumThreads, noGrad, randn, setBackend, getBackend } from '../src/
 import type { Rank } from '@tensorflow/tfjs-core';
 import { loadTfjs, timeTfjs } from './peers/tfjs.js';
 import { runTorch } from './peers/torch.js';
-import { formatTable, time } from './timing.js';
+import { formatTable, time, wasmThreadsReady } from './timing.js';
 
 type ConvShape = [number, number, number, number, number, number, number];
 
@@ -25,7 +25,10 @@ export async function run(): Promise<void> {
   setBackend('wasm');
   const torch = runTorch(2, { conv: SHAPES });
   const tfjs = await loadTfjs();
-  console.log(`conv2d, float32, median ms; convnet-ts wasm on ${getNumThreads()} threads`);
+  const ready = await wasmThreadsReady(getNumThreads());
+  console.log(
+    `conv2d, float32, median ms; convnet-ts wasm on ${ready.threads} threads${ready.relaxedSimd ? ', relaxed SIMD' : ''}`,
+  );
   for (const peer of [torch, tfjs]) if (typeof peer === 'string') console.log(peer);
   if (typeof torch !== 'string') console.log(`PyTorch ${torch.version}, ${torch.threads} threads`);
   if (typeof tfjs !== 'string') console.log(`TensorFlow.js ${tfjs.version} wasm, 1 thread`);

@@ -3,6 +3,23 @@
  * reports the best and the median of several repetitions after a warm-up (which also lets the JavaScript
  * and WebAssembly engines finish compiling their optimized code).
  */
+import { setNumThreads } from '../src/index.js';
+import { wasmRuntime } from '../src/backends/wasm/runtime.js';
+
+/**
+ * Waits (up to 20 s) until the wasm backend has its worker threads for `threads` threads ready: workers start
+ * in the background, and a run before they are ready takes place on fewer threads. Returns how many threads
+ * runs use now, and whether the module is the relaxed-SIMD build.
+ */
+export async function wasmThreadsReady(threads: number): Promise<{ threads: number; relaxedSimd: boolean }> {
+  setNumThreads(threads);
+  const rt = wasmRuntime();
+  const start = performance.now();
+  while (rt.readyWorkers() < rt.threads - 1 && performance.now() - start < 20_000) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return { threads: Math.min(rt.threads, rt.readyWorkers() + 1), relaxedSimd: rt.relaxedSimd };
+}
 
 /** Best and median wall-clock milliseconds of one call. */
 export interface Timing {

@@ -1,7 +1,8 @@
 /**
  * The op-level backend methods on every registered backend against definitions written here in float64:
  * convolution forward and backward (groups, depthwise, stride, dilation, implicit and asymmetric padding,
- * 1-D planes, row widths around SIMD blocks), max pooling with indices and average pooling forward and
+ * 1-D planes, row widths around SIMD blocks; with the ReLU, and the ReLU and a max pooling, fused: the same
+ * bits as the separate ops), max pooling with indices and average pooling forward and
  * backward, `reluBackward`, `logSoftmax`, `clamp`, and the SGD and Adam steps; float32 and float64. The PyTorch
  * fixtures of the op tests check the same methods through `F`.
  */
@@ -251,6 +252,47 @@ for (const name of listBackends()) {
           assert.equal(inputOnly.weight, null);
           assert.equal(inputOnly.bias, null);
           assertAllClose(Array.from(inputOnly.input!), expected.input, tolerance(dtype));
+          // conv + bias + ReLU fused: max(y, 0), and the gradients through that ReLU.
+          const y = backend.conv2d(x, w, b, g);
+          const rectified = backend.conv2d(x, w, b, g, true);
+          assert.deepEqual(Array.from(rectified), Array.from(backend.unary('relu', y)));
+          const fused = backend.conv2dBackward(
+            dy,
+            x,
+            w,
+            g,
+            { input: true, weight: true, bias: true },
+            rectified,
+          );
+          const masked = backend.reluBackward(dy, rectified);
+          const unfused = backend.conv2dBackward(masked, x, w, g, { input: true, weight: true, bias: true });
+          assert.deepEqual(fused, unfused);
+          // conv + bias + ReLU + max pooling fused: the bits of the separate ops, 2×2 windows and
+          // overlapping 3×3 ones (stride 1, padding 1, ceil mode).
+          const planes = g.batch * g.outChannels;
+          const pools = [
+            pool(planes, g.outputSize, [1, 1]),
+            pool(planes, g.outputSize, [3, 3], { stride: [1, 1], padding: [1, 1], ceilMode: true }),
+          ];
+          if (g.outputSize[0] >= 2 && g.outputSize[1] >= 2) pools.push(pool(planes, g.outputSize, [2, 2]));
+          for (const p of pools) {
+            const pooled = backend.conv2dReluMaxPool2d(x, w, b, g, p);
+            const separate = backend.maxPool2d(rectified, p);
+            assert.deepEqual(pooled, separate);
+            const dPooled = make(dtype, randomValues(pooled.values.length, 19));
+            const needs = { input: true, weight: true, bias: true };
+            assert.deepEqual(
+              backend.conv2dReluMaxPool2dBackward(dPooled, pooled.values, pooled.indices, x, w, g, p, needs),
+              backend.conv2dBackward(
+                backend.maxPool2dBackward(dPooled, pooled.indices, p),
+                x,
+                w,
+                g,
+                needs,
+                rectified,
+              ),
+            );
+          }
         });
       }
     }

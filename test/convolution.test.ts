@@ -1,6 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ArgumentError, DTypeError, F, ShapeError, full, gradcheck, randn, tensor } from '../src/index.js';
+import {
+  ArgumentError,
+  DTypeError,
+  F,
+  ShapeError,
+  full,
+  gradcheck,
+  manualSeed,
+  nn,
+  randn,
+  tensor,
+} from '../src/index.js';
+import { describeEachBackend } from './helpers/backends.js';
 import type { Tensor } from '../src/index.js';
 import * as convolution from '../src/ops/convolution.js';
 import type { ConvOptions, ConvTransposeOptions, CorrelateOptions } from '../src/ops/convolution.js';
@@ -133,12 +145,76 @@ void describe('convolution gradcheck (float64)', () => {
       );
     }
   }
+  cases.push(
+    [
+      'conv2dRelu, padding 1, reflect',
+      (x, w, b) => F.conv2dRelu(x, w, b, { padding: 1, paddingMode: 'reflect' }),
+      [f64([2, 2, 5, 4], 80), f64([3, 2, 3, 3], 81), f64([3], 82)],
+    ],
+    [
+      'conv2dReluMaxPool2d, padding 1, pool 2',
+      (x, w, b) => F.conv2dReluMaxPool2d(x, w, b, { padding: 1 }, 2),
+      [f64([2, 2, 6, 5], 83), f64([3, 2, 3, 3], 84), f64([3], 85)],
+    ],
+  );
   for (const [name, fn, inputs] of cases) {
     void it(name, () => {
       assert.equal(gradcheck(fn, inputs), true);
     });
   }
 });
+
+describeEachBackend(
+  'conv2dRelu, conv2dReluMaxPool2d and nn.Sequential fusion: the bits of the separate ops',
+  () => {
+    for (const dtype of ['float32', 'float64'] as const) {
+      void it(`F.conv2dRelu and Conv2d + ReLU in a Sequential (${dtype})`, () => {
+        manualSeed(3);
+        const conv = new nn.Conv2d(3, 5, 3, { padding: 1, stride: [1, 2], dtype });
+        const model = new nn.Sequential(conv, new nn.ReLU(), new nn.Flatten());
+        const x = randn([2, 3, 9, 11], { dtype, seed: 4 }).requiresGrad_();
+        const upstream = randn([2, 5 * 9 * 6], { dtype, seed: 5 });
+        const separate = F.relu(F.conv2d(x, conv.weight, conv.bias, { padding: 1, stride: [1, 2] }));
+        const fused = F.conv2dRelu(x, conv.weight, conv.bias, { padding: 1, stride: [1, 2] });
+        assert.deepEqual(fused.toArray(), separate.toArray());
+        const grads = (y: Tensor): unknown[] => {
+          for (const t of [x, conv.weight, conv.bias!]) t.grad = null;
+          y.reshape([2, -1]).mul(upstream).sum().backward();
+          return [x.grad!.toArray(), conv.weight.grad!.toArray(), conv.bias!.grad!.toArray()];
+        };
+        const expected = grads(F.relu(F.conv2d(x, conv.weight, conv.bias, { padding: 1, stride: [1, 2] })));
+        assert.deepEqual(
+          grads(F.conv2dRelu(x, conv.weight, conv.bias, { padding: 1, stride: [1, 2] })),
+          expected,
+        );
+        assert.deepEqual(grads(model.forward(x)), expected);
+      });
+
+      void it(`F.conv2dReluMaxPool2d and Conv2d + ReLU + MaxPool2d in a Sequential (${dtype})`, () => {
+        manualSeed(6);
+        const conv = new nn.Conv2d(3, 4, 3, { padding: 1, dtype });
+        const pool = new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true });
+        const model = new nn.Sequential(conv, new nn.ReLU(), pool);
+        const x = randn([2, 3, 9, 8], { dtype, seed: 7 }).requiresGrad_();
+        const poolOptions = { stride: 2, padding: 1, ceilMode: true };
+        const separate = (): Tensor =>
+          F.maxPool2d(F.relu(F.conv2d(x, conv.weight, conv.bias, { padding: 1 })), 3, poolOptions);
+        const upstream = randn(separate().shape, { dtype, seed: 8 });
+        const grads = (y: Tensor): unknown[] => {
+          for (const t of [x, conv.weight, conv.bias!]) t.grad = null;
+          y.mul(upstream).sum().backward();
+          return [y.toArray(), x.grad!.toArray(), conv.weight.grad!.toArray(), conv.bias!.grad!.toArray()];
+        };
+        const expected = grads(separate());
+        assert.deepEqual(
+          grads(F.conv2dReluMaxPool2d(x, conv.weight, conv.bias, { padding: 1 }, 3, poolOptions)),
+          expected,
+        );
+        assert.deepEqual(grads(model.forward(x)), expected);
+      });
+    }
+  },
+);
 
 void describe('convolution: the seeds', () => {
   void it('the true convolution (kernel flipped, valid mode) of the 4 × 4 example', () => {
@@ -339,6 +415,30 @@ cases.push(
     'a kernel larger than the padded input along one axis',
     () => F.conv2d(randn([1, 1, 2, 5]), randn([1, 1, 4, 1]), null, { padding: [0, 1] }),
     ShapeError,
+  ],
+  ['conv2dRelu', 'a non-tensor input', () => F.conv2dRelu(notATensor, w), ArgumentError, 'conv2d'],
+  ['conv2dRelu', 'an integer input', () => F.conv2dRelu(ints(x.shape as number[]), w), DTypeError, 'conv2d'],
+  ['conv2dRelu', 'groups 0', () => F.conv2dRelu(x, w, null, { groups: 0 }), ArgumentError, 'conv2d'],
+  [
+    'conv2dReluMaxPool2d',
+    'a non-tensor input',
+    () => F.conv2dReluMaxPool2d(notATensor, w, null, {}, 2),
+    ArgumentError,
+    'conv2d',
+  ],
+  [
+    'conv2dReluMaxPool2d',
+    'pool padding over half the kernel',
+    () => F.conv2dReluMaxPool2d(randn([1, 2, 6, 6]), w, null, {}, 2, { padding: 2 }),
+    ArgumentError,
+    'maxPool2d',
+  ],
+  [
+    'conv2dReluMaxPool2d',
+    'a pool window larger than the convolution output',
+    () => F.conv2dReluMaxPool2d(randn([1, 2, 6, 6]), w, null, {}, 9),
+    ShapeError,
+    'maxPool2d',
   ],
   [
     'conv1dBackward',

@@ -1,7 +1,8 @@
 /**
  * The wasm backend's convolution kernels (conv.c) against naive float64 loops: forward with bias, input,
  * weight and bias gradients, on shapes with odd sizes, stride, dilation, groups, depthwise, asymmetric implicit
- * padding, batch 1, 1×1 and 5×3 kernels; and bit-identical results for 1, 2 and 3 threads.
+ * padding, batch 1, 1×1 and 5×3 kernels, small windows (the direct first-layer kernels) and large ones (the
+ * GEMM engine); the fused ReLU equal to max(y, 0); and bit-identical results for 1, 2 and 3 threads.
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,6 +84,15 @@ const cases: Case[] = [
   params('3×3 pad 1 (bench conv1)', [2, 1, 9, 11], [5, 3, 3], { padBefore: [1, 1], padAfter: [1, 1] }),
   params('odd sizes, 3 → 7 channels', [3, 3, 7, 13], [7, 3, 3], { padBefore: [1, 1], padAfter: [1, 1] }),
   params('stride 2', [2, 4, 11, 10], [6, 3, 3], { stride: [2, 2], padBefore: [1, 1], padAfter: [1, 1] }),
+  params('small window, stride 2, 3 × 2 kernel', [2, 2, 11, 10], [6, 3, 2], {
+    stride: [2, 2],
+    padBefore: [1, 0],
+    padAfter: [1, 1],
+  }),
+  params('small window, wide rows, 1 → 9 channels', [2, 1, 5, 37], [9, 3, 3], {
+    padBefore: [1, 1],
+    padAfter: [1, 1],
+  }),
   params('dilation 2', [1, 3, 12, 9], [5, 3, 3], { dilation: [2, 2], padBefore: [2, 1], padAfter: [2, 1] }),
   params('groups 2', [2, 4, 8, 9], [6, 3, 3], { groups: 2, padBefore: [1, 1], padAfter: [1, 1] }),
   params('depthwise', [2, 5, 10, 23], [5, 3, 3], { groups: 5, padBefore: [1, 1], padAfter: [1, 1] }),
@@ -106,6 +116,8 @@ const cases: Case[] = [
 /** The four results of one run of every kernel. */
 interface Results {
   y: Float32Array;
+  /** The forward pass with its ReLU fused. */
+  yRelu: Float32Array;
   dx: Float32Array;
   dw: Float32Array;
   db: Float32Array;
@@ -146,12 +158,15 @@ function runKernels(
     ...g.outputSize,
   ];
   const tail = [scratch, perThread, ...geometry];
-  instance.run('conv2d_f32', [xAt, wAt, bAt, yAt, ...tail], threads);
+  const yReluAt = instance.reserve(dy.length * 4);
+  instance.run('conv2d_f32', [xAt, wAt, bAt, yAt, ...tail, 0], threads);
+  instance.run('conv2d_f32', [xAt, wAt, bAt, yReluAt, ...tail, 1], threads);
   instance.run('conv2d_input_grad_f32', [dyAt, wAt, 0, dxAt, ...tail], threads);
   instance.run('conv2d_weight_grad_f32', [dyAt, xAt, 0, dwAt, ...tail], threads);
   instance.run('conv2d_bias_grad_f32', [dyAt, 0, 0, dbAt, ...tail], threads);
   return {
     y: instance.read(yAt, dy.length),
+    yRelu: instance.read(yReluAt, dy.length),
     dx: instance.read(dxAt, x.length),
     dw: instance.read(dwAt, w.length),
     db: instance.read(dbAt, b.length),
@@ -199,6 +214,11 @@ void describe('wasm conv2d kernels (float32)', () => {
       assertClose(one.dx, dx, 'dx');
       assertClose(one.dw, dw, 'dw');
       assertClose(one.db, db, 'db');
+      assert.deepEqual(
+        one.yRelu,
+        one.y.map((v) => (v > 0 ? v : 0)),
+        'the fused ReLU is max(y, 0)',
+      );
       for (const threads of [2, 3]) {
         assert.deepEqual(runKernels(g, x, w, b, dy, threads), one, `${threads} threads`);
       }
@@ -215,7 +235,7 @@ void describe('wasm conv2d kernels (float32)', () => {
     const yAt = instance.reserve(75 * 4);
     const scratch = instance.reserve(GEMM_SCRATCH_BYTES);
     const geometry = [1, 2, 3, 1, 5, 5, 3, 3, 1, 1, 1, 1, 1, 1, ...g.outputSize];
-    instance.run('conv2d_f32', [xAt, wAt, 0, yAt, scratch, GEMM_SCRATCH_BYTES, ...geometry], 1);
+    instance.run('conv2d_f32', [xAt, wAt, 0, yAt, scratch, GEMM_SCRATCH_BYTES, ...geometry, 0], 1);
     const expected = new Float64Array(75);
     forEachTap(g, (xi, wi, yi) => {
       expected[yi] = expected[yi]! + x[xi]! * w[wi]!;

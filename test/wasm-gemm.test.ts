@@ -133,6 +133,8 @@ void describe('wasm gemm_f32 gives the same bits on 1, 2 and 3 threads', () => {
     { batch: 1, m: 130, k: 17, n: 9 },
     { batch: 1, m: 600, k: 5, n: 12 },
     { batch: 3, m: 5, k: 6, n: 520, sharedA: true },
+    // One chunk by the usual sizes, cut into four: a linear layer's forward product (fc1 of the bench CNN).
+    { batch: 1, m: 64, k: 3136, n: 128 },
   ]) {
     void it(name(c, true, false), () => {
       const spec = specFor(c, true, false, (v) => Float32Array.from(v));

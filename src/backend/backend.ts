@@ -224,18 +224,57 @@ export interface Backend {
    * A grouped 2-D convolution with zero padding (see {@link Conv2dGeometry}), plus `bias` (one value per
    * output channel) when it is not null: `x` `(N, Cin, H, W)`, `weight` `(Cout, Cin/groups, kH, kW)`, the
    * result `(N, Cout, outH, outW)`. The backend picks the algorithm (windows and GEMM, direct, depthwise).
+   * With `relu` the result is `max(y, 0)` (conv + bias + ReLU fused: the same values as `unary('relu', y)`).
    */
-  conv2d(x: TypedArray, weight: TypedArray, bias: TypedArray | null, g: Conv2dGeometry): TypedArray;
+  conv2d(
+    x: TypedArray,
+    weight: TypedArray,
+    bias: TypedArray | null,
+    g: Conv2dGeometry,
+    relu?: boolean,
+  ): TypedArray;
   /**
    * The gradients of {@link Backend.conv2d} given the upstream gradient `grad` `(N, Cout, outH, outW)`: with
    * respect to the input (the transposed convolution of `grad`), the weight and the bias, each only if
-   * `needs` asks for it. `x` is read only for the weight gradient and may be null without it.
+   * `needs` asks for it. `x` is read only for the weight gradient and may be null without it. With
+   * `reluOutput` (the output of a fused conv + ReLU) `grad` is first zeroed where `reluOutput` is not
+   * positive, as {@link Backend.reluBackward} does: the gradients through the fused ReLU.
    */
   conv2dBackward(
     grad: TypedArray,
     x: TypedArray | null,
     weight: TypedArray,
     g: Conv2dGeometry,
+    needs: ConvGradientNeeds,
+    reluOutput?: TypedArray | null,
+  ): ConvGradients;
+
+  /**
+   * `maxPool2d(conv2d(x, weight, bias, g, true), p)` in one call (conv + bias + ReLU + max pooling, `p` over
+   * the `N·Cout` planes of the convolution's output): the same values and indices, without the
+   * convolution's output leaving the backend.
+   */
+  conv2dReluMaxPool2d(
+    x: TypedArray,
+    weight: TypedArray,
+    bias: TypedArray | null,
+    g: Conv2dGeometry,
+    p: Pool2dGeometry,
+  ): { values: TypedArray; indices: Int32Array };
+  /**
+   * The gradients of {@link Backend.conv2dReluMaxPool2d} given `grad` of its pooled `values`: those of
+   * `conv2dBackward(maxPool2dBackward(grad, indices, p), x, weight, g, needs, reluOutput)` (the ReLU's mask
+   * is `values > 0` at each window's maximum), computed without the convolution-sized gradient leaving the
+   * backend.
+   */
+  conv2dReluMaxPool2dBackward(
+    grad: TypedArray,
+    values: TypedArray,
+    indices: Int32Array,
+    x: TypedArray | null,
+    weight: TypedArray,
+    g: Conv2dGeometry,
+    p: Pool2dGeometry,
     needs: ConvGradientNeeds,
   ): ConvGradients;
 

@@ -3,6 +3,9 @@
  */
 import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { ReLU } from './layers/activation.js';
+import { Conv2d } from './layers/conv.js';
+import { MaxPool2d } from './layers/pooling.js';
 import { Module } from './module.js';
 
 /**
@@ -98,10 +101,35 @@ export class Sequential extends Module {
     return this.layers()[Symbol.iterator]();
   }
 
-  /** `x` through every module in turn. */
+  /**
+   * `x` through every module in turn. A `Conv2d` directly followed by a `ReLU` runs as one fused op
+   * (`F.conv2dRelu`), and with a `MaxPool2d` after them too (`F.conv2dReluMaxPool2d`): the same values and
+   * gradients, unless one of their `forward`s is overridden or wrapped.
+   */
   forward(input: Tensor): Tensor {
+    const layers = this.layers();
     let x = input;
-    for (const layer of this.layers()) x = layer.forward(x);
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i]!;
+      const next = layers[i + 1];
+      const pool = layers[i + 2];
+      if (
+        layer instanceof Conv2d &&
+        next instanceof ReLU &&
+        layer.forward === Conv2d.prototype.forward &&
+        next.forward === ReLU.prototype.forward
+      ) {
+        if (pool instanceof MaxPool2d && pool.forward === MaxPool2d.prototype.forward) {
+          x = layer.forwardReluMaxPool(x, pool);
+          i += 2;
+        } else {
+          x = layer.forwardRelu(x);
+          i++;
+        }
+      } else {
+        x = layer.forward(x);
+      }
+    }
     return x;
   }
 }

@@ -18,7 +18,7 @@ const WORKER_URL = new URL(FROM_SOURCES ? './wasm-worker.ts' : './wasm-worker.js
  * A new worker running the worker script. From the sources it first registers tsx's loader in the worker
  * (Node 20 workers do not inherit the loader hooks that `--import tsx` installs).
  */
-function startWorker(workerData: unknown): Worker {
+export function startWorker(workerData: unknown): Worker {
   if (!FROM_SOURCES) return new Worker(WORKER_URL, { workerData });
   const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
   const script = JSON.stringify(WORKER_URL.href);

@@ -16,6 +16,8 @@ import { formatShape, shapesEqual, sizeOf } from '../shape.js';
 import type { PadMode, PadSpec } from '../backend/backend.js';
 import type { Conv2dGeometry, Pair } from '../backend/geometry.js';
 import { conv2dGeometry, convTransposeOutputSize } from '../backend/geometry.js';
+import { poolArgs, poolPlan } from './pool-plan.js';
+import type { MaxPoolOptions } from './pooling.js';
 import { backend } from '../backend/registry.js';
 import { record } from '../autograd/graph.js';
 import { Tensor, checkTensor } from '../tensor.js';
@@ -119,7 +121,8 @@ function convInput(plan: ConvPlan, x: TypedArray): TypedArray {
 
 /**
  * The gradients of a convolution from the backend, the input's through the padding's adjoint when the input
- * was padded first; `needInput` false skips it (`null`), as for a network's first layer.
+ * was padded first; `needInput` false skips it (`null`), as for a network's first layer. With `reluOutput`
+ * (a fused ReLU's output) `grad` passes that ReLU first.
  */
 function convGradients(
   plan: ConvPlan,
@@ -127,8 +130,16 @@ function convGradients(
   paddedInput: TypedArray,
   weight: TypedArray,
   needs: { input: boolean; bias: boolean },
+  reluOutput: TypedArray | null = null,
 ): { input: TypedArray | null; weight: TypedArray; bias: TypedArray | null } {
-  const r = backend().conv2dBackward(grad, paddedInput, weight, plan.geometry, { ...needs, weight: true });
+  const r = backend().conv2dBackward(
+    grad,
+    paddedInput,
+    weight,
+    plan.geometry,
+    { ...needs, weight: true },
+    reluOutput,
+  );
   const input = r.input && plan.prePad ? backend().padBackward(r.input, plan.prePad) : r.input;
   return { input, weight: r.weight!, bias: r.bias };
 }
@@ -356,7 +367,10 @@ function convLayout(
   return { geometry, prePad, outputShape: [batch, outChannels, ...out] };
 }
 
-/** Runs a convolution on the backend and records its backward rule. */
+/**
+ * Runs a convolution on the backend (with `relu`, followed by a ReLU fused into it) and records its backward
+ * rule.
+ */
 function convolve(
   op: string,
   dims: number,
@@ -364,13 +378,15 @@ function convolve(
   weight: Tensor,
   bias: Tensor | null | undefined,
   options: ConvOptions | undefined,
+  relu = false,
 ): Tensor {
   const plan = convGeometry(op, dims, input, weight, bias, options);
   const x = convInput(plan, input.data);
-  const y = backend().conv2d(x, weight.data, bias ? bias.data : null, plan.geometry);
+  const y = backend().conv2d(x, weight.data, bias ? bias.data : null, plan.geometry, relu);
   const out = new Tensor(y, input.ndim === dims + 2 ? plan.outputShape : plan.outputShape.slice(1));
-  return record(out, op, bias ? [input, weight, bias] : [input, weight], (grad) => {
-    const r = convGradients(plan, grad.data, x, weight.data, { input: input.requiresGrad, bias: !!bias });
+  return record(out, relu ? `${op}Relu` : op, bias ? [input, weight, bias] : [input, weight], (grad) => {
+    const needs = { input: input.requiresGrad, bias: !!bias };
+    const r = convGradients(plan, grad.data, x, weight.data, needs, relu ? y : null);
     return [
       r.input === null ? null : new Tensor(r.input, input.shape),
       new Tensor(r.weight, weight.shape),
@@ -440,6 +456,78 @@ export function conv1dBackward(
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null, options?: ConvOptions): Tensor {
   return convolve('conv2d', 2, input, weight, bias, options);
 }
+/**
+ * `relu(conv2d(input, weight, bias, options))` in one backend call: the same values and gradients, but the
+ * convolution's output is rectified as it is stored, and the ReLU's mask is applied inside the
+ * convolution's backward pass, so the activations are not written, read and copied a second time.
+ * `nn.Sequential` uses it for a `Conv2d` followed by a `ReLU`.
+ *
+ * @example
+ * F.conv2dRelu(randn([8, 1, 28, 28]), randn([32, 1, 3, 3]), randn([32]), { padding: 1 })  // ≥ 0
+ */
+export function conv2dRelu(
+  input: Tensor,
+  weight: Tensor,
+  bias?: Tensor | null,
+  options?: ConvOptions,
+): Tensor {
+  return convolve('conv2d', 2, input, weight, bias, options, true);
+}
+
+/**
+ * `maxPool2d(relu(conv2d(input, weight, bias, options)), kernelSize, poolOptions)` in one backend call: the
+ * same values and gradients, without the convolution's output (nor, going back, its gradient) ever being
+ * copied out of the backend. `nn.Sequential` uses it for a `Conv2d`, a `ReLU` and a `MaxPool2d` in a row.
+ *
+ * @example
+ * F.conv2dReluMaxPool2d(randn([8, 1, 28, 28]), randn([32, 1, 3, 3]), null, { padding: 1 }, 2).shape
+ * // [8, 32, 14, 14]
+ */
+export function conv2dReluMaxPool2d(
+  input: Tensor,
+  weight: Tensor,
+  bias: Tensor | null | undefined,
+  options: ConvOptions | undefined,
+  kernelSize: number | readonly number[],
+  poolOptions?: MaxPoolOptions,
+): Tensor {
+  const plan = convGeometry('conv2d', 2, input, weight, bias, options);
+  const convShape = input.ndim === 4 ? plan.outputShape : plan.outputShape.slice(1);
+  const pool = poolPlan(
+    'maxPool2d',
+    convShape,
+    poolArgs('maxPool2d', 2, kernelSize, poolOptions, poolOptions?.dilation),
+  );
+  const x = convInput(plan, input.data);
+  const { values, indices } = backend().conv2dReluMaxPool2d(
+    x,
+    weight.data,
+    bias ? bias.data : null,
+    plan.geometry,
+    pool.geometry,
+  );
+  const out = new Tensor(values, pool.outShape);
+  return record(out, 'conv2dReluMaxPool2d', bias ? [input, weight, bias] : [input, weight], (grad) => {
+    const needs = { input: input.requiresGrad, weight: true, bias: !!bias };
+    const r = backend().conv2dReluMaxPool2dBackward(
+      grad.data,
+      values,
+      indices,
+      x,
+      weight.data,
+      plan.geometry,
+      pool.geometry,
+      needs,
+    );
+    const dInput = r.input && plan.prePad ? backend().padBackward(r.input, plan.prePad) : r.input;
+    return [
+      dInput === null ? null : new Tensor(dInput, input.shape),
+      new Tensor(r.weight!, weight.shape),
+      r.bias === null ? null : new Tensor(r.bias, [plan.geometry.outChannels]),
+    ];
+  });
+}
+
 /**
  * The gradients `[dInput, dWeight, dBias]` of `conv2d` (same arguments, plus the upstream gradient of the
  * output). Per group, with X the windows of the padded input as rows and Y = X Wᵀ: dW = dYᵀ X, the input

@@ -5,13 +5,14 @@
  * instead, since its per-group product would have a single column.
  */
 import type { ConvGradientNeeds, ConvGradients, PadSpec, WindowSpec } from '../../backend/backend.js';
-import type { Conv2dGeometry } from '../../backend/geometry.js';
+import type { Conv2dGeometry, Pool2dGeometry } from '../../backend/geometry.js';
 import type { TypedArray } from '../../dtype.js';
 import { typedArrayFor } from '../../dtype.js';
 import type { Shape } from '../../shape.js';
 import { stridesOf } from '../../shape.js';
 import { gemm } from './gemm.js';
-import { binary } from './elementwise.js';
+import { binary, reluBackward, unary } from './elementwise.js';
+import { maxPool2d, maxPool2dBackward } from './pool.js';
 import { reduce } from './reduce.js';
 import { col2sig, pad, padBackward, sig2col, stridedCopy } from './strided.js';
 
@@ -126,14 +127,22 @@ function depthwise(l: Layout, g: Conv2dGeometry, x: TypedArray, weight: TypedArr
 
 /**
  * The convolution of `x` with `weight` (see {@link Conv2dGeometry}), plus `bias` per output channel:
- * per group, `Y_g = windows_g · W_gᵀ` with `W_g` the group's kernels reshaped to `(Cout/G, Cin/G·K)`.
+ * per group, `Y_g = windows_g · W_gᵀ` with `W_g` the group's kernels reshaped to `(Cout/G, Cin/G·K)`;
+ * with `relu`, then `max(y, 0)`.
  */
 export function conv2d(
   x: TypedArray,
   weight: TypedArray,
   bias: TypedArray | null,
   g: Conv2dGeometry,
+  relu = false,
 ): TypedArray {
+  const y = convolve(x, weight, bias, g);
+  return relu ? unary('relu', y) : y;
+}
+
+/** The convolution of {@link conv2d} without its fused ReLU. */
+function convolve(x: TypedArray, weight: TypedArray, bias: TypedArray | null, g: Conv2dGeometry): TypedArray {
   const l = layoutOf(g);
   let y: TypedArray;
   if (isDepthwise(g)) {
@@ -162,15 +171,17 @@ export function conv2d(
  * For `Y_g = X_g W_gᵀ` (`X_g` the windows): `dW_g = dY_gᵀ X_g`, and `dX_g = dY_g W_g`, whose rows are
  * window-shaped gradients that `col2sig` (the adjoint of `sig2col`) adds back into the padded input; the
  * padding's adjoint then drops what fell on the border. The bias gradient sums `dY` over the batch and
- * every position.
+ * every position. With `reluOutput` (a fused ReLU's output), `dY` is first the ReLU's gradient of `upstream`.
  */
 export function conv2dBackward(
-  grad: TypedArray,
+  upstream: TypedArray,
   x: TypedArray | null,
   weight: TypedArray,
   g: Conv2dGeometry,
   needs: ConvGradientNeeds,
+  reluOutput: TypedArray | null = null,
 ): ConvGradients {
+  const grad = reluOutput === null ? upstream : reluBackward(upstream, reluOutput);
   const l = layoutOf(g);
   const dy = needs.input || needs.weight ? permuted(grad, [l.n, l.groups, l.co, l.p], [1, 0, 3, 2]) : null;
   const weightGrad =
@@ -207,4 +218,37 @@ export function conv2dBackward(
   }
   const biasGrad = needs.bias ? reduce('sum', grad, [l.n, g.outChannels, l.p], [0, 2]) : null;
   return { input: inputGrad, weight: weightGrad, bias: biasGrad };
+}
+
+/**
+ * The fused conv + bias + ReLU + max pooling, composed here from the reference ops: the convolution's
+ * output rectified, then pooled with `p`.
+ */
+export function conv2dReluMaxPool2d(
+  x: TypedArray,
+  weight: TypedArray,
+  bias: TypedArray | null,
+  g: Conv2dGeometry,
+  p: Pool2dGeometry,
+): { values: TypedArray; indices: Int32Array } {
+  return maxPool2d(conv2d(x, weight, bias, g, true), p);
+}
+
+/**
+ * The gradients of {@link conv2dReluMaxPool2d}: `grad` masked by `values > 0` (the ReLU's mask at each
+ * window's maximum, which is where the pooling's gradient goes), routed back through the pooling, then the
+ * convolution's gradients.
+ */
+export function conv2dReluMaxPool2dBackward(
+  grad: TypedArray,
+  values: TypedArray,
+  indices: Int32Array,
+  x: TypedArray | null,
+  weight: TypedArray,
+  g: Conv2dGeometry,
+  p: Pool2dGeometry,
+  needs: ConvGradientNeeds,
+): ConvGradients {
+  const dy = maxPool2dBackward(reluBackward(grad, values), indices, p);
+  return conv2dBackward(dy, x, weight, g, needs);
 }

@@ -4,7 +4,7 @@
  */
 import type { Backend } from '../../backend/backend.js';
 import { typedArrayFor } from '../../dtype.js';
-import { conv2d, conv2dBackward } from './conv.js';
+import { conv2d, conv2dBackward, conv2dReluMaxPool2d, conv2dReluMaxPool2dBackward } from './conv.js';
 import { binary, cast, clamp, logSoftmax, reluBackward, unary, where } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { adamStep, sgdStep } from './optim.js';
@@ -36,6 +36,8 @@ export const jsBackend: Backend = {
   gemm,
   conv2d,
   conv2dBackward,
+  conv2dReluMaxPool2d,
+  conv2dReluMaxPool2dBackward,
   maxPool2d,
   maxPool2dBackward,
   avgPool2d,

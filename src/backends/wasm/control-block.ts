@@ -6,8 +6,9 @@
  *   2 `NTHREADS`: threads taking part; 3 `DONE`: workers that finished the run; 4 `FAILED`: tid + 1 of the
  *   first thread whose kernel threw, else 0; 5 `MESSAGE_BYTES`: length of its message.
  * - From word 16, four words per worker slot s (1 to 255): `STATE` (starting, ready or failed), `JOB` (a
- *   counter the caller bumps to hand the worker a run, and the word it waits on) and `TID` (its thread index
- *   in that run).
+ *   counter the caller bumps to hand the worker a run, and the word it waits on), `TID` (its thread index
+ *   in that run) and `CLAIM` (who runs that share: `OPEN` until the worker takes it, `CLAIMED`, or `STOLEN`
+ *   when the calling thread ran it itself because the worker had not woken by then).
  * - Then {@link MESSAGE_CAPACITY} bytes of UTF-8: the failing thread's error message.
  */
 
@@ -23,9 +24,15 @@ export const MESSAGE_BYTES = 5;
 export const STATE = 0;
 export const JOB = 1;
 export const TID = 2;
+export const CLAIM = 3;
 export const STARTING = 0;
 export const READY = 1;
 export const STOPPED = 2;
+
+/** The states of `CLAIM`: each share of a run is taken exactly once, by its worker or by the caller. */
+export const OPEN = 0;
+export const CLAIMED = 1;
+export const STOLEN = 2;
 
 /** Most worker slots (slot 0 is unused: tid 0 is the calling thread). */
 export const MAX_SLOTS = 256;

@@ -10,9 +10,10 @@ import { WasmMemoryExhausted, wasmRuntime } from './runtime.js';
 
 /**
  * Bytes of scratch one thread of a `gemm_core.h` product needs: a packed A panel (64 × 256), a packed B panel
- * (256 × 256) and an edge tile (4 × 8), in float32. Must match `GC_SCRATCH_BYTES`.
+ * (256 × 256), an edge tile (4 × 8) and a row of windowed input (256), in float32. Must match
+ * `GC_SCRATCH_BYTES`.
  */
-export const GEMM_SCRATCH_BYTES = (64 * 256 + 256 * 256 + 4 * 8) * 4;
+export const GEMM_SCRATCH_BYTES = (64 * 256 + 256 * 256 + 4 * 8 + 256) * 4;
 
 /** Below this many multiply-adds a product runs on the calling thread alone. */
 export const PARALLEL_MIN_MADDS = 65536;

@@ -42,8 +42,8 @@ static inline int chunk_cols(int n) {
  */
 static inline int chunk_rows(int chunk_cols) { return GC_MC * imax(1, imin(4, GC_NC / chunk_cols)); }
 
-/* Bytes of per-thread scratch gemm_block needs: both panels and one edge tile. */
-#define GC_SCRATCH_BYTES ((GC_MC * GC_KC + GC_KC * GC_NC + MR * NR) * 4)
+/* Bytes of per-thread scratch gemm_block needs: both panels, one edge tile and one row of windowed input. */
+#define GC_SCRATCH_BYTES ((GC_MC * GC_KC + GC_KC * GC_NC + MR * NR + GC_NC) * 4)
 
 /* How an operand's element (row, col) is found. */
 enum operand_kind {
@@ -74,6 +74,25 @@ typedef struct {
 static void pack_a(const operand *a, int i0, int mc, int p0, int kc, float *dst) {
   for (int ir = 0; ir < mc; ir += MR) {
     float *sliver = dst + ir * kc;
+    if (a->s1 == 1 && ir + MR <= mc) {
+      /* Rows stored along k: four rows at a time, 4 x 4 blocks transposed in registers. */
+      const float *r0 = a->base + (i0 + ir) * a->s0 + p0, *r1 = r0 + a->s0, *r2 = r1 + a->s0, *r3 = r2 + a->s0;
+      int p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const v128_t x0 = wasm_v128_load(r0 + p), x1 = wasm_v128_load(r1 + p);
+        const v128_t x2 = wasm_v128_load(r2 + p), x3 = wasm_v128_load(r3 + p);
+        const v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
+        const v128_t t2 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+        wasm_v128_store(sliver + p * MR, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+        wasm_v128_store(sliver + p * MR + 4, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+        wasm_v128_store(sliver + p * MR + 8, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+        wasm_v128_store(sliver + p * MR + 12, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+      }
+      for (; p < kc; p++) {
+        sliver[p * MR] = r0[p], sliver[p * MR + 1] = r1[p], sliver[p * MR + 2] = r2[p], sliver[p * MR + 3] = r3[p];
+      }
+      continue;
+    }
     for (int r = 0; r < MR; r++) {
       const int i = i0 + ir + r;
       if (ir + r >= mc) {
@@ -124,7 +143,8 @@ static void pack_a(const operand *a, int i0, int mc, int p0, int kc, float *dst)
     }                                                                                                    \
   } while (0)
 
-/* The kc x nc panel of B at (p0, j0), packed into NR-column slivers, zeros past nc. */
+/* The kc x nc panel of B at (p0, j0), packed into NR-column slivers, zeros past nc. dst is the B panel of
+ * gemm_block's scratch: the edge tile and the row buffer follow it. */
 static void pack_b(const operand *b, int p0, int kc, int j0, int nc, float *dst) {
   const int ncp = (nc + NR - 1) / NR * NR;
   if (b->kind == OP_DENSE) {
@@ -136,6 +156,26 @@ static void pack_b(const operand *b, int p0, int kc, int j0, int nc, float *dst)
         for (int p = 0; p < kc; p++, src += s0) {
           wasm_v128_store(sliver + p * NR, wasm_v128_load(src));
           wasm_v128_store(sliver + p * NR + 4, wasm_v128_load(src + 4));
+        }
+      } else if (s0 == 1 && jr + NR <= nc) {
+        /* Columns stored along k (a transposed B): 4 x 4 blocks of four columns transposed in registers. */
+        int p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          for (int half = 0; half < NR; half += 4) {
+            const float *c0 = src + half * s1 + p, *c1 = c0 + s1, *c2 = c1 + s1, *c3 = c2 + s1;
+            const v128_t x0 = wasm_v128_load(c0), x1 = wasm_v128_load(c1);
+            const v128_t x2 = wasm_v128_load(c2), x3 = wasm_v128_load(c3);
+            const v128_t t0 = wasm_i32x4_shuffle(x0, x1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(x2, x3, 0, 4, 1, 5);
+            const v128_t t2 = wasm_i32x4_shuffle(x0, x1, 2, 6, 3, 7), t3 = wasm_i32x4_shuffle(x2, x3, 2, 6, 3, 7);
+            float *out = sliver + p * NR + half;
+            wasm_v128_store(out, wasm_i32x4_shuffle(t0, t1, 0, 1, 4, 5));
+            wasm_v128_store(out + NR, wasm_i32x4_shuffle(t0, t1, 2, 3, 6, 7));
+            wasm_v128_store(out + 2 * NR, wasm_i32x4_shuffle(t2, t3, 0, 1, 4, 5));
+            wasm_v128_store(out + 3 * NR, wasm_i32x4_shuffle(t2, t3, 2, 3, 6, 7));
+          }
+        }
+        for (; p < kc; p++) {
+          for (int j = 0; j < NR; j++) sliver[p * NR + j] = src[j * s1 + p];
         }
       } else {
         const int cols = imin(NR, nc - jr);
@@ -150,13 +190,21 @@ static void pack_b(const operand *b, int p0, int kc, int j0, int nc, float *dst)
   const conv_geo *g = b->geo;
   const int kk = g->kh * g->kw, plane_in = g->in_h * g->in_w;
   if (b->kind == OP_WINDOWS) {
+    /* Each tap's row of positions goes to a contiguous buffer first (plain copies), then into the slivers
+     * eight values at a time. */
+    float *row_buf = dst + GC_KC * GC_NC + MR * NR;
     for (int p = 0; p < kc; p++) {
       const int row = p0 + p, c = row / kk, ky = (row % kk) / g->kw, kx = row % g->kw;
       const float *plane = b->base + c * plane_in;
-#define STORE_W(t, v) B_AT(dst, kc, p, t) = (v)
+#define STORE_W(t, v) row_buf[t] = (v)
       FOR_WINDOW_ROW(g, plane, ky, kx, j0, nc, STORE_W);
 #undef STORE_W
-      for (int j = nc; j < ncp; j++) B_AT(dst, kc, p, j) = 0.0f;
+      for (int j = nc; j < ncp; j++) row_buf[j] = 0.0f;
+      for (int jr = 0; jr < ncp; jr += NR) {
+        float *out = dst + jr * kc + p * NR;
+        wasm_v128_store(out, wasm_v128_load(row_buf + jr));
+        wasm_v128_store(out + 4, wasm_v128_load(row_buf + jr + 4));
+      }
     }
   } else if (b->kind == OP_WINDOWS_T) {
     for (int j = 0; j < ncp; j++) {
@@ -176,10 +224,11 @@ static void pack_b(const operand *b, int p0, int kc, int j0, int nc, float *dst)
 
 /*
  * The MR x NR tile at c (row stride ldc) becomes init + sum over p < kc of a[p*MR + r] * b[p*NR + j], init
- * being C itself when accumulate, else bias[r] (bias null: zero).
+ * being C itself when accumulate, else bias[r] (bias null: zero); then max(., 0) when relu (NaN stays NaN,
+ * -0 becomes +0).
  */
 __attribute__((noinline)) static void micro_kernel(int kc, const float *a, const float *b, float *c, int ldc,
-                                                   int accumulate, const float *bias) {
+                                                   int accumulate, const float *bias, int relu) {
   float *c0 = c, *c1 = c + ldc, *c2 = c + 2 * ldc, *c3 = c + 3 * ldc;
   v128_t c00, c01, c10, c11, c20, c21, c30, c31;
   if (accumulate) {
@@ -212,6 +261,13 @@ __attribute__((noinline)) static void micro_kernel(int kc, const float *a, const
     a += MR;
     b += NR;
   }
+  if (relu) {
+    const v128_t zero = wasm_f32x4_splat(0.0f);
+    c00 = wasm_f32x4_max(c00, zero), c01 = wasm_f32x4_max(c01, zero);
+    c10 = wasm_f32x4_max(c10, zero), c11 = wasm_f32x4_max(c11, zero);
+    c20 = wasm_f32x4_max(c20, zero), c21 = wasm_f32x4_max(c21, zero);
+    c30 = wasm_f32x4_max(c30, zero), c31 = wasm_f32x4_max(c31, zero);
+  }
   wasm_v128_store(c0, c00), wasm_v128_store(c0 + 4, c01);
   wasm_v128_store(c1, c10), wasm_v128_store(c1 + 4, c11);
   wasm_v128_store(c2, c20), wasm_v128_store(c2 + 4, c21);
@@ -220,17 +276,18 @@ __attribute__((noinline)) static void micro_kernel(int kc, const float *a, const
 
 /*
  * C[i0 .. i0+mc, j0 .. j0+nc] (c points at element (i0, j0), row stride ldc) = init + A[i0.., 0..k] .
- * B[0..k, j0..], init being C when accumulate, else bias[i] (bias indexed from i0; null: zero). nc <= GC_NC;
+ * B[0..k, j0..], init being C when accumulate, else bias[i] (bias indexed from i0; null: zero), rectified
+ * (max(., 0)) as the last k block stores it when relu. nc <= GC_NC;
  * mc is any, taken GC_MC rows at a time against one packed B panel. `scratch` is the calling thread's
  * GC_SCRATCH_BYTES.
  */
 static void gemm_block(const operand *a, const operand *b, int i0, int mc, int j0, int nc, int k, float *c,
-                       int ldc, int accumulate, const float *bias, float *scratch) {
+                       int ldc, int accumulate, const float *bias, int relu, float *scratch) {
   float *pa = scratch, *pb = scratch + GC_MC * GC_KC, *edge = pb + GC_KC * GC_NC;
   /* Even k blocks: 288 steps make two blocks of 144, not 256 and 32. */
   const int k_blocks = (k + GC_KC - 1) / GC_KC, kc_max = (k + k_blocks - 1) / k_blocks;
   for (int pc = 0; pc < k; pc += kc_max) {
-    const int kc = imin(kc_max, k - pc), acc = accumulate || pc > 0;
+    const int kc = imin(kc_max, k - pc), acc = accumulate || pc > 0, rectify = relu && pc + kc >= k;
     pack_b(b, pc, kc, j0, nc, pb);
     for (int ic = 0; ic < mc; ic += GC_MC) {
       const int mcc = imin(GC_MC, mc - ic);
@@ -242,14 +299,15 @@ static void gemm_block(const operand *a, const operand *b, int i0, int mc, int j
           float *tile = c + (ic + ir) * ldc + jr;
           const float *tile_bias = bias ? bias + ic + ir : 0;
           if (rows == MR && cols == NR) {
-            micro_kernel(kc, pa + ir * kc, pb + jr * kc, tile, ldc, acc, tile_bias);
+            micro_kernel(kc, pa + ir * kc, pb + jr * kc, tile, ldc, acc, tile_bias, rectify);
           } else {
-            micro_kernel(kc, pa + ir * kc, pb + jr * kc, edge, NR, 0, 0);
+            micro_kernel(kc, pa + ir * kc, pb + jr * kc, edge, NR, 0, 0, 0);
             for (int r = 0; r < rows; r++) {
               const float init = tile_bias ? tile_bias[r] : 0.0f;
               for (int j = 0; j < cols; j++) {
                 const float sum = edge[r * NR + j];
-                tile[r * ldc + j] = acc ? tile[r * ldc + j] + sum : init + sum;
+                const float v = acc ? tile[r * ldc + j] + sum : init + sum;
+                tile[r * ldc + j] = rectify && !(v > 0.0f || v != v) ? 0.0f : v;
               }
             }
           }

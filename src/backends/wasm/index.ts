@@ -9,7 +9,7 @@
  * matmul(randn([512, 256]), randn([256, 128]));   // computed in WebAssembly
  */
 import type { PartialBackend } from '../../backend/registry.js';
-import { conv2d, conv2dBackward } from './conv.js';
+import { conv2d, conv2dBackward, conv2dReluMaxPool2d, conv2dReluMaxPool2dBackward } from './conv.js';
 import { binary, clamp, reluBackward, unary } from './elementwise.js';
 import { gemm } from './gemm.js';
 import { adamStep, sgdStep } from './optim.js';
@@ -59,6 +59,8 @@ export const wasmBackend: PartialBackend = {
   gemm,
   conv2d,
   conv2dBackward,
+  conv2dReluMaxPool2d,
+  conv2dReluMaxPool2dBackward,
   unary,
   binary,
   clamp,

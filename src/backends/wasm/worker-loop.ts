@@ -1,15 +1,18 @@
 /**
  * What a worker thread of the wasm backend runs: its own instance of the kernels' module in the shared
- * memory, with its own stack, then forever: wait for a run on its slot of the control block, run its share,
- * count itself done. Used by the Node worker (`src/node/wasm-worker.ts`) and the web worker
+ * memory, with its own stack, then forever: wait for a run on its slot of the control block, claim its share
+ * (unless the calling thread took it first), run it, count itself done. Used by the Node worker (`src/node/wasm-worker.ts`) and the web worker
  * (`wasm-worker.ts`); see `thread-pool.ts` for the calling side.
  */
 import {
   ARGS,
+  CLAIM,
+  CLAIMED,
   DONE,
   JOB,
   KERNEL,
   NTHREADS,
+  OPEN,
   READY,
   STATE,
   STOPPED,
@@ -46,9 +49,11 @@ export function runWorker(init: WorkerInit): void {
         job = Atomics.load(words, slot + JOB);
       }
       seen = job;
-      const tid = words[slot + TID]!;
+      // The caller may have run this share itself already (it does when a worker is slow to wake).
+      if (Atomics.compareExchange(words, slot + CLAIM, OPEN, CLAIMED) !== OPEN) continue;
+      const tid = Atomics.load(words, slot + TID);
       try {
-        kernels[words[KERNEL]!]!(words[ARGS]!, tid, words[NTHREADS]!);
+        kernels[Atomics.load(words, KERNEL)]!(Atomics.load(words, ARGS), tid, Atomics.load(words, NTHREADS));
       } catch (error) {
         recordFailure(memory, control, words, tid, error);
       }

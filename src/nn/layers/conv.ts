@@ -12,6 +12,7 @@ import type { FactoryOptions } from '../checks.js';
 import { bool, floatDtype, oneOf, positiveInt } from '../checks.js';
 import { pyInts } from '../format.js';
 import { Module } from '../module.js';
+import type { MaxPool2d } from './pooling.js';
 import { resetWeightAndBias } from './reset.js';
 
 /** Options of {@link Conv1d} and {@link Conv2d}: sizes are one number for every spatial dim or one per dim. */
@@ -247,6 +248,21 @@ export class Conv2d extends ConvNd {
 
   forward(input: Tensor): Tensor {
     return F.conv2d(input, this.weight, this.bias, this.convOptions());
+  }
+
+  /** `relu(this.forward(input))` in one fused op (`F.conv2dRelu`), which `nn.Sequential` uses. */
+  forwardRelu(input: Tensor): Tensor {
+    return F.conv2dRelu(input, this.weight, this.bias, this.convOptions());
+  }
+
+  /** `pool.forward(relu(this.forward(input)))` in one fused op (`F.conv2dReluMaxPool2d`), for `nn.Sequential`. */
+  forwardReluMaxPool(input: Tensor, pool: MaxPool2d): Tensor {
+    return F.conv2dReluMaxPool2d(input, this.weight, this.bias, this.convOptions(), pool.kernelSize, {
+      stride: pool.stride,
+      padding: pool.padding,
+      dilation: pool.dilation,
+      ceilMode: pool.ceilMode,
+    });
   }
 }
 
