@@ -7,3 +7,9 @@ import { ConvnetError } from '../errors.js';
 
 /** A checkpoint or training state is malformed or does not match its model. */
 export class CheckpointError extends ConvnetError {}
+
+/**
+ * A checkpoint is not the one its training state was saved with (the state records another SHA-256):
+ * the two files come from different saves, so resuming from them would train from the wrong point.
+ */
+export class CheckpointMismatchError extends CheckpointError {}
