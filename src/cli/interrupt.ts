@@ -18,14 +18,24 @@ export interface InterruptWatch {
 }
 
 /**
- * Listens for SIGINT and SIGTERM until disposed. Node delivers a signal only between turns of its event
- * loop, so a command that computes synchronously must let a turn pass ({@link nextTurn}) to see one.
+ * Listens for SIGINT and SIGTERM until disposed: the first is recorded for the command to act on; a second
+ * one (Ctrl-C pressed again) stops the process at once, as if nobody listened. Node delivers a signal only
+ * between turns of its event loop, so a command that computes synchronously must let a turn pass
+ * ({@link nextTurn}) to see one.
  */
 export function watchInterrupts(): InterruptWatch {
   let received: StopSignal | null = null;
+  const dispose = (): void => {
+    for (const { signal, handler } of handlers) process.off(signal, handler);
+  };
   const handlers = (Object.keys(STOP_SIGNALS) as StopSignal[]).map((signal) => {
     const handler = (): void => {
-      received ??= signal;
+      if (received === null) {
+        received = signal;
+        return;
+      }
+      dispose();
+      process.kill(process.pid, signal);
     };
     process.on(signal, handler);
     return { signal, handler };
@@ -34,9 +44,7 @@ export function watchInterrupts(): InterruptWatch {
     get signal() {
       return received;
     },
-    dispose() {
-      for (const { signal, handler } of handlers) process.off(signal, handler);
-    },
+    dispose,
   };
 }
 

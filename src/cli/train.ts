@@ -85,7 +85,7 @@ import {
   useThreads,
   writeTextFile,
 } from './shared.js';
-import { checkOutputPath, prepareOutputFolder } from './train-output.js';
+import { checkOutputPath, prepareOutputFolder, removeEmptyFolders } from './train-output.js';
 
 /**
  * Epochs of a run without `--epochs`: one epoch takes the bench CNN to 83.5% test accuracy on the shipped
@@ -223,8 +223,9 @@ export function registerTrain(program: Command, io: CliIo): void {
 }
 
 /**
- * Runs `convnet train` with parsed `options`, writing to `io`. SIGINT and SIGTERM stop it after the batch
- * in progress, saving the checkpoint and training state first and printing how to resume.
+ * Runs `convnet train` with parsed `options`, writing to `io`. Once training has started, SIGINT and
+ * SIGTERM stop it after the batch in progress, saving the checkpoint and training state first and printing
+ * how to resume; a second signal stops it at once (the files on disk stay whole).
  *
  * @throws {CliError} (or a library error) with a one-line message when an option or file is unusable, or
  * when a loss, gradient or weight becomes NaN or infinite; nothing is written before the options, data
@@ -232,31 +233,44 @@ export function registerTrain(program: Command, io: CliIo): void {
  * @throws {CliExit} after a signal, once the progress is saved and the resume command printed
  */
 export async function trainCommand(options: TrainOptions, io: CliIo): Promise<void> {
+  const session = prepare(options, io);
   const interrupts = watchInterrupts();
   try {
-    const session = prepare(options, io);
-    const { settings, info, train, test, run } = session;
-    const firstEpoch = run.history.length + 1;
-    const resumedAt =
-      run.partial === null
-        ? `after epoch ${firstEpoch - 1}`
-        : `in epoch ${run.partial.epoch} after batch ${run.partial.totals.batches} of ${session.trainLoader.length}`;
-    println(
-      io.stdout,
-      `${session.resumed === null ? 'training' : `resuming ${resumedAt}:`} ${session.modelName} (${groupDigits(session.parameters)} parameters) on ${groupDigits(train.labels.size)} images ${info.inputShape.join('×')} in ${info.classes.length} classes, testing on ${groupDigits(test.labels.size)}`,
-    );
-    println(io.stdout, `${describeSettings(settings)}${describeThreads(settings.backend)}`);
-    let last: EpochOutcome | null = null;
-    for (let epoch = firstEpoch; epoch <= settings.epochs; epoch++) {
-      last = await runEpoch(session, epoch, io, interrupts);
-      saveProgress(session, epoch, null);
-      if (interrupts.signal !== null && epoch < settings.epochs) stopAfterSave(session, interrupts, io);
+    await trainSession(session, io, interrupts);
+  } catch (error) {
+    if (session.saved === null && session.createdFolder !== undefined) {
+      removeEmptyFolders(dirname(session.out), session.createdFolder);
     }
-    if (last === null) throw new CliError('--epochs', 'no epoch was run');
-    await writeReport(session, last, io);
+    throw error;
   } finally {
     interrupts.dispose();
   }
+}
+
+/**
+ * Trains `session` to its last epoch and writes the report, stopping (after saving) at the first batch
+ * boundary after a signal.
+ */
+async function trainSession(session: Session, io: CliIo, interrupts: InterruptWatch): Promise<void> {
+  const { settings, info, train, test, run } = session;
+  const firstEpoch = run.history.length + 1;
+  const resumedAt =
+    run.partial === null
+      ? `after epoch ${firstEpoch - 1}`
+      : `in epoch ${run.partial.epoch} after batch ${run.partial.totals.batches} of ${session.trainLoader.length}`;
+  println(
+    io.stdout,
+    `${session.resumed === null ? 'training' : `resuming ${resumedAt}:`} ${session.modelName} (${groupDigits(session.parameters)} parameters) on ${groupDigits(train.labels.size)} images ${info.inputShape.join('×')} in ${info.classes.length} classes, testing on ${groupDigits(test.labels.size)}`,
+  );
+  println(io.stdout, `${describeSettings(settings)}${describeThreads(settings.backend)}`);
+  let last: EpochOutcome | null = null;
+  for (let epoch = firstEpoch; epoch <= settings.epochs; epoch++) {
+    last = await runEpoch(session, epoch, io, interrupts);
+    saveProgress(session, epoch, null);
+    if (interrupts.signal !== null && epoch < settings.epochs) stopAfterSave(session, interrupts, io);
+  }
+  if (last === null) throw new CliError('--epochs', 'no epoch was run');
+  await writeReport(session, last, io);
 }
 
 /** Everything a run works with, ready for its first epoch. */
@@ -280,6 +294,8 @@ interface Session {
   readonly run: RunInfo;
   /** The checkpoint resumed from, or `null` for a new run. */
   readonly resumed: string | null;
+  /** The outermost folder made for `out`, removed again if the run fails before saving anything. */
+  readonly createdFolder: string | undefined;
   /** The loader generator's state before the current epoch's order was drawn. */
   epochStart: number[];
   /** The point the checkpoint at `out` holds, once this run (or the resumed one) saved it. */
@@ -326,13 +342,6 @@ function prepare(options: TrainOptions, io: CliIo): Session {
     info = resumed!.checkpoint;
     checkDataFits(data, info, options.resume!);
   }
-  const removed = prepareOutputFolder(out);
-  if (removed.length > 0) {
-    println(
-      io.stdout,
-      `removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} a killed run left: ${removed.join(', ')}`,
-    );
-  }
   // Drawn after the weights, as PyTorch's DataLoader draws its seed from the global generator.
   const loaderGenerator = new Generator(defaultGenerator.nextUint32());
   const standardise = normalize(info.preprocessing.mean, info.preprocessing.std);
@@ -360,6 +369,14 @@ function prepare(options: TrainOptions, io: CliIo): Session {
     run.stepLosses.push(...resumed.info.stepLosses);
     run.partial = resumed.info.partial;
   }
+  const folder = prepareOutputFolder(out);
+  if (folder.removed.length > 0) {
+    const { removed } = folder;
+    println(
+      io.stdout,
+      `removed ${removed.length} temporary file${removed.length === 1 ? '' : 's'} a killed run left: ${removed.join(', ')}`,
+    );
+  }
   return {
     settings,
     out,
@@ -376,6 +393,7 @@ function prepare(options: TrainOptions, io: CliIo): Session {
     schedule,
     run,
     resumed: options.resume ?? null,
+    createdFolder: folder.created,
     epochStart: loaderGenerator.getState(),
     saved:
       resumed === null || out !== options.resume
@@ -446,7 +464,7 @@ async function runEpoch(
   if (!Number.isFinite(evaluation.loss)) {
     throw new CliError(
       '',
-      `epoch ${epoch}, test pass: the test loss is ${String(evaluation.loss)} though every weight is finite (the activations overflow); ${keptCheckpoint(session)}`,
+      `epoch ${epoch}, test pass: the test loss is ${String(evaluation.loss)} though every weight is finite (the activations overflow); ${keptCheckpoint(session, false)}`,
     );
   }
   const finished = performance.now();
@@ -493,7 +511,8 @@ function nextStep(
   } catch (error) {
     if (error instanceof NonFiniteError) {
       const detail = error.message.slice(error.message.indexOf(': ') + 2);
-      throw new CliError('', `epoch ${epoch}, ${detail}; ${keptCheckpoint(session)}`);
+      const skippable = error.quantity !== 'weight' && !error.everyBatch;
+      throw new CliError('', `epoch ${epoch}, ${detail}; ${keptCheckpoint(session, skippable)}`);
     }
     if (resuming && error instanceof ArgumentError && error.argument.startsWith('resume')) {
       throw new CliError(
@@ -505,17 +524,24 @@ function nextStep(
   }
 }
 
-/** What a run stopped by a NaN or infinite value leaves, and how to go on. */
-function keptCheckpoint(session: Session): string {
+/**
+ * What a run stopped by a NaN or infinite value leaves, and how to go on: skipping such batches when
+ * `skippable` (a loss or gradient, with `--on-nan stop`), else only with a lower learning rate.
+ */
+function keptCheckpoint(session: Session, skippable: boolean): string {
   const { saved, out } = session;
+  const skip = skippable && session.settings.onNan === 'stop';
   if (saved === null) {
-    return `training stopped and wrote no checkpoint (lower --lr, or give --on-nan skip to skip such batches)`;
+    return `training stopped and wrote no checkpoint (lower --lr${skip ? ', or give --on-nan skip to skip such batches' : ''})`;
   }
   const point =
     saved.batches === 0
       ? `after epoch ${saved.epochs}`
       : `in epoch ${saved.epochs + 1} after batch ${saved.batches}`;
-  return `training stopped; ${out} still holds the weights ${point} (to go on, skipping such batches: ${shellCommand(['convnet', 'train', '--resume', out, '--on-nan', 'skip'])})`;
+  const next = skip
+    ? ` (to go on, skipping such batches: ${shellCommand(['convnet', 'train', '--resume', out, '--on-nan', 'skip'])})`
+    : '';
+  return `training stopped; ${out} still holds the weights ${point}${next}`;
 }
 
 /**
@@ -616,7 +642,7 @@ function readResume(path: string, io: CliIo): Resumed {
     if (error instanceof CheckpointMismatchError) {
       throw new CliError(
         '--resume',
-        `${error.message.slice(error.message.indexOf(': ') + 2)}. Resuming would train from the wrong point, so it is refused: start the run again without --resume (or restore both files from one save)`,
+        `${error.argument} ${error.message.slice(`${error.op}(${error.argument}): `.length)}. Resuming would train from the wrong point, so it is refused: start the run again without --resume (or restore both files from one save)`,
       );
     }
     if (error.op !== 'loadTrainingStateFile') throw new CliError('--resume', error.message);

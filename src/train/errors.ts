@@ -24,13 +24,13 @@ export class NonFiniteError extends ConvnetError {
     readonly parameter: string | null,
     /** The first value found that is not finite: `NaN`, `Infinity` or `-Infinity`. */
     readonly value: number,
-    /** Added to the message, e.g. `'and so was every batch before'`. */
-    note?: string,
+    /** True when, with `onNonFinite: 'skip'`, this was the last of a pass whose every batch was skipped. */
+    readonly everyBatch = false,
   ) {
     super(
       op,
       '',
-      `batch ${batch} of ${batches}: ${describe(quantity, parameter, value)}${note === undefined ? '' : `, ${note}`}`,
+      `batch ${batch} of ${batches}: ${describe(quantity, parameter, value)}${everyBatch ? ', and so was every batch before' : ''}`,
     );
   }
 }

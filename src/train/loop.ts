@@ -206,7 +206,7 @@ function* runBatches(
   }
   if (tally.samples === 0 && lastBad !== null) {
     const { batch: last, batches, quantity, parameter, value } = lastBad;
-    throw new NonFiniteError(op, last, batches, quantity, parameter, value, 'and so was every batch before');
+    throw new NonFiniteError(op, last, batches, quantity, parameter, value, true);
   }
   const { loss, accuracy, samples } = tally.result(op);
   return { loss, accuracy, samples, stepLosses: tally.stepLosses, skipped: tally.skipped };
