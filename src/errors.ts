@@ -10,11 +10,28 @@ export class ConvnetError extends Error {
   readonly argument: string;
 
   constructor(op: string, argument: string, detail: string) {
-    super(`${op}${argument ? `(${argument})` : ''}: ${detail}`);
+    super(
+      `${op}${argument ? `(${bounded(argument, MAX_ARGUMENT_CHARS)})` : ''}: ${bounded(detail, MAX_DETAIL_CHARS)}`,
+    );
     this.name = new.target.name;
     this.op = op;
     this.argument = argument;
   }
+}
+
+/**
+ * Longest argument (often a file name) and detail a message holds: whatever a hostile file makes a
+ * reader echo, a message stays a line, not megabytes. Readers clip what they echo themselves; this is
+ * the backstop.
+ */
+const MAX_ARGUMENT_CHARS = 240;
+const MAX_DETAIL_CHARS = 2000;
+
+/** `text`, or its start and end around a note of how much was cut when it is longer than `max`. */
+function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const half = Math.floor(max / 2);
+  return `${text.slice(0, half)}…(${text.length - 2 * half} characters cut)…${text.slice(text.length - half)}`;
 }
 
 /** A tensor has the wrong rank or size, or two tensors' shapes do not fit together. */

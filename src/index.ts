@@ -23,6 +23,7 @@ export {
 export type { BackendMethod, PartialBackend } from './backend/registry.js';
 export { setNumThreads, getNumThreads } from './backends/wasm/threads.js';
 export type * from './backend/backend.js';
+export type { AvgPoolDivisor, Conv2dGeometry, Pair, Pool2dGeometry } from './backend/geometry.js';
 export { gradcheck } from './gradcheck.js';
 export type { GradcheckOptions } from './gradcheck.js';
 export {
@@ -52,6 +53,7 @@ export {
   where,
   clone,
 } from './ops/elementwise.js';
+export type { AlphaOptions, ClampOptions } from './ops/elementwise.js';
 export { sum, mean, max, min, argmax, argmin } from './ops/reduction.js';
 export type { ReduceOptions, ArgReduceOptions } from './ops/reduction.js';
 export {
@@ -72,6 +74,8 @@ export type { FlattenOptions, SliceOptions } from './ops/shape.js';
 export { matmul } from './ops/linalg.js';
 export * as F from './functional.js';
 export { saveSafetensors, loadSafetensors } from './serialization/safetensors.js';
+export { DEFAULT_LIMITS, resolveLimits } from './serialization/limits.js';
+export type { ReadLimits, ReadLimitOptions, ReadOptions } from './serialization/limits.js';
 export type { SafetensorsContents } from './serialization/safetensors.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
@@ -81,3 +85,4 @@ export * as models from './models/index.js';
 export * as checkpoint from './checkpoint/index.js';
 export * as train from './train/index.js';
 export * as vision from './vision/index.js';
+export * as interop from './interop/index.js';

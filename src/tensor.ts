@@ -226,92 +226,121 @@ export class Tensor {
     return ew.to(this, dtype);
   }
 
+  /** `this + alpha·other`, broadcasting (see `add`). */
   add(other: TensorLike, options?: { alpha?: number }): Tensor {
     return ew.add(this, other, options);
   }
+  /** `this − alpha·other`, broadcasting (see `sub`). */
   sub(other: TensorLike, options?: { alpha?: number }): Tensor {
     return ew.sub(this, other, options);
   }
+  /** Element-wise product, broadcasting (see `mul`). */
   mul(other: TensorLike): Tensor {
     return ew.mul(this, other);
   }
+  /** Element-wise quotient, broadcasting (see `div`). */
   div(other: TensorLike): Tensor {
     return ew.div(this, other);
   }
+  /** Element-wise power `this ** exponent` (see `pow`). */
   pow(exponent: TensorLike): Tensor {
     return ew.pow(this, exponent);
   }
+  /** Element-wise `−this`. */
   neg(): Tensor {
     return ew.neg(this);
   }
+  /** Element-wise `eˣ`. */
   exp(): Tensor {
     return ew.exp(this);
   }
+  /** Element-wise natural logarithm. */
   log(): Tensor {
     return ew.log(this);
   }
+  /** Element-wise square root. */
   sqrt(): Tensor {
     return ew.sqrt(this);
   }
+  /** Element-wise absolute value. */
   abs(): Tensor {
     return ew.abs(this);
   }
+  /** Element-wise sign: −1, 0 or 1. */
   sign(): Tensor {
     return ew.sign(this);
   }
+  /** Element-wise error function. */
   erf(): Tensor {
     return ew.erf(this);
   }
+  /** Values limited to `[min, max]` (either bound optional; see `clamp`). */
   clamp(options: { min?: number; max?: number }): Tensor {
     return ew.clamp(this, options);
   }
+  /** Element-wise maximum with `other`, broadcasting. */
   maximum(other: TensorLike): Tensor {
     return ew.maximum(this, other);
   }
+  /** Element-wise minimum with `other`, broadcasting. */
   minimum(other: TensorLike): Tensor {
     return ew.minimum(this, other);
   }
+  /** Element-wise `this == other` as an `int32` mask of 0 and 1 (see `eq`). */
   eq(other: TensorLike): Tensor {
     return ew.eq(this, other);
   }
+  /** Element-wise `this != other` as an `int32` mask of 0 and 1. */
   ne(other: TensorLike): Tensor {
     return ew.ne(this, other);
   }
+  /** Element-wise `this < other` as an `int32` mask of 0 and 1. */
   lt(other: TensorLike): Tensor {
     return ew.lt(this, other);
   }
+  /** Element-wise `this <= other` as an `int32` mask of 0 and 1. */
   le(other: TensorLike): Tensor {
     return ew.le(this, other);
   }
+  /** Element-wise `this > other` as an `int32` mask of 0 and 1. */
   gt(other: TensorLike): Tensor {
     return ew.gt(this, other);
   }
+  /** Element-wise `this >= other` as an `int32` mask of 0 and 1. */
   ge(other: TensorLike): Tensor {
     return ew.ge(this, other);
   }
+  /** Matrix product with `torch.matmul` semantics (see `matmul`). */
   matmul(other: Tensor): Tensor {
     return matmul(this, other);
   }
 
+  /** Sum over `dim` (all dims by default; see `sum`). */
   sum(options?: red.ReduceOptions): Tensor {
     return red.sum(this, options);
   }
+  /** Mean over `dim` (all dims by default; floating tensors only). */
   mean(options?: red.ReduceOptions): Tensor {
     return red.mean(this, options);
   }
+  /** Maximum over `dim` (all dims by default). */
   max(options?: red.ReduceOptions): Tensor {
     return red.max(this, options);
   }
+  /** Minimum over `dim` (all dims by default). */
   min(options?: red.ReduceOptions): Tensor {
     return red.min(this, options);
   }
+  /** Index of the maximum along `dim` (of the flattened tensor by default), as `int32`. */
   argmax(options?: red.ArgReduceOptions): Tensor {
     return red.argmax(this, options);
   }
+  /** Index of the minimum along `dim` (of the flattened tensor by default), as `int32`. */
   argmin(options?: red.ArgReduceOptions): Tensor {
     return red.argmin(this, options);
   }
 
+  /** The same values in a new shape of the same size; one dim may be `-1` (see `reshape`). */
   reshape(shape: Shape): Tensor {
     return sh.reshape(this, shape);
   }
@@ -319,18 +348,23 @@ export class Tensor {
   view(shape: Shape): Tensor {
     return sh.reshape(this, shape);
   }
+  /** Dims `startDim` to `endDim` (default: all) merged into one (see `flatten`). */
   flatten(options?: sh.FlattenOptions): Tensor {
     return sh.flatten(this, options);
   }
+  /** Size-1 dims removed: all of them, or only `dim`. */
   squeeze(options?: { dim?: number }): Tensor {
     return sh.squeeze(this, options);
   }
+  /** A size-1 dim inserted at `dim`. */
   unsqueeze(dim: number): Tensor {
     return sh.unsqueeze(this, dim);
   }
+  /** The dims reordered: dim `i` of the result is dim `dims[i]` of this tensor. */
   permute(dims: readonly number[]): Tensor {
     return sh.permute(this, dims);
   }
+  /** Dims `dim0` and `dim1` swapped. */
   transpose(dim0: number, dim1: number): Tensor {
     return sh.transpose(this, dim0, dim1);
   }
@@ -345,31 +379,40 @@ export class Tensor {
     }
     return this.ndim < 2 ? this : sh.transpose(this, 0, 1);
   }
+  /** Size-1 dims broadcast to `shape` (new leading dims allowed; `-1` keeps a dim). */
   expand(shape: Shape): Tensor {
     return sh.expand(this, shape);
   }
+  /** `length` elements from `start` along `dim`, as `torch.narrow`. */
   narrow(dim: number, start: number, length: number): Tensor {
     return sh.narrow(this, dim, start, length);
   }
+  /** Elements `start, start + step, …` before `end` along `dim`, with Python's slicing rules. */
   slice(dim: number, options?: sh.SliceOptions): Tensor {
     return sh.slice(this, dim, options);
   }
+  /** Values picked along `dim` by `index` (an `int32` tensor), as `torch.gather`. */
   gather(dim: number, index: Tensor): Tensor {
     return sh.gather(this, dim, index);
   }
 
+  /** Element-wise `max(x, 0)` (see `F.relu`). */
   relu(): Tensor {
     return act.relu(this);
   }
+  /** Element-wise logistic function `1 / (1 + e⁻ˣ)`. */
   sigmoid(): Tensor {
     return act.sigmoid(this);
   }
+  /** Element-wise hyperbolic tangent. */
   tanh(): Tensor {
     return act.tanh(this);
   }
+  /** Softmax along `dim`: positive values that sum to 1 (see `F.softmax`). */
   softmax(dim: number): Tensor {
     return act.softmax(this, dim);
   }
+  /** The logarithm of the softmax along `dim`, computed stably (see `F.logSoftmax`). */
   logSoftmax(dim: number): Tensor {
     return act.logSoftmax(this, dim);
   }

@@ -98,7 +98,7 @@ const cases: [what: string, argv: () => string[], message: RegExp][] = [
   [
     'a model file that is not JSON',
     () => ['train', '--model', path('not-json.json'), '--out', model],
-    /--model: .*not-json\.json: not valid JSON/,
+    /--model: .*not-json\.json: .*not valid JSON/,
   ],
   [
     'a model file with a bad field',

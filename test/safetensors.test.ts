@@ -231,7 +231,7 @@ void describe('safetensors malformed files', () => {
     [
       'an absurd header length',
       file(one, eight, 2n ** 63n),
-      /9223372036854775808 bytes, more than the 100000000-byte limit/,
+      /9223372036854775808 bytes, more than the limit maxHeaderBytes = 16777216 \(raise it with the option limits.maxHeaderBytes\)/,
     ],
     [
       'a header that is not UTF-8',

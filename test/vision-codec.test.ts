@@ -313,11 +313,11 @@ void describe('vision.decodeImage on malformed files', () => {
   void it('a small file declaring a huge image (a decompression bomb) is refused before decoding', () => {
     assertDataError(
       withPngSize(smallPng, 100_000, 100_000),
-      /10000000000 pixels|10000\.0 megapixels, more than the 150/,
+      /10000000000 pixels, more than the limit maxPixels/,
     );
     assertDataError(
       withJpegSize(smallJpeg, 65_000, 65_000),
-      /4225\.0 megapixels, more than the 150 accepted/,
+      /4225000000 pixels, more than the limit maxPixels/,
     );
   });
 

@@ -16,8 +16,11 @@ export type BackwardRule = (grad: Tensor) => readonly (Tensor | null)[];
 
 /** How a tensor was made: the op's name, its tensor inputs and its backward rule. */
 export interface GradFn {
+  /** The op that made the tensor, e.g. `'conv2d'`. */
   readonly name: string;
+  /** The op's tensor inputs, in order. */
   readonly inputs: readonly Tensor[];
+  /** Maps the gradient of the output to one gradient per input (`null` for an input that needs none). */
   readonly backward: BackwardRule;
 }
 

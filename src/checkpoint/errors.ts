@@ -13,3 +13,18 @@ export class CheckpointError extends ConvnetError {}
  * the two files come from different saves, so resuming from them would train from the wrong point.
  */
 export class CheckpointMismatchError extends CheckpointError {}
+
+/**
+ * A checkpoint's architecture describes a model past one of the read limits (`maxParameters`,
+ * `maxActivationElements`, `maxMultiplyAdds`): found from the metadata alone, before anything is built.
+ * The message names the file, what the model would need and the option that raises the limit.
+ */
+export class ModelSizeError extends CheckpointError {
+  /** The limit passed, e.g. `'maxParameters'`. */
+  readonly limit: string;
+
+  constructor(op: string, file: string, limit: string, detail: string) {
+    super(op, file, detail);
+    this.limit = limit;
+  }
+}

@@ -15,15 +15,19 @@
  */
 import { ConvnetError } from '../errors.js';
 import type { Architecture } from '../models/architecture.js';
-import { buildModel } from '../models/architecture.js';
+import { buildModel, parseArchitecture } from '../models/architecture.js';
+import { estimateModel, modelLimitExceeded } from '../models/size.js';
 import type { AnyModule } from '../nn/module.js';
 import type { Sequential } from '../nn/sequential.js';
 import { defaultGenerator } from '../random.js';
 import type { SafetensorsContents } from '../serialization/safetensors.js';
 import { loadSafetensors, saveSafetensors } from '../serialization/safetensors.js';
+import { parseJson } from '../serialization/json.js';
+import type { ReadLimits, ReadOptions } from '../serialization/limits.js';
+import { DEFAULT_LIMITS, clip, resolveLimits } from '../serialization/limits.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { CheckpointError } from './errors.js';
+import { CheckpointError, ModelSizeError } from './errors.js';
 
 /** How inputs were prepared for the model in training: `(x − mean[c]) / std[c]` on pixels in [0, 1]. */
 export interface Preprocessing {
@@ -55,6 +59,12 @@ export interface Checkpoint extends CheckpointInfo {
 export const CHECKPOINT_VERSION = '1';
 
 const MARKER = 'convnet_checkpoint';
+
+/**
+ * How many more parameter values than the file holds an architecture may ask for and still be built (4 MiB
+ * of float32, cheap), so the comparison after building can name the missing tensor.
+ */
+const UNBACKED_PARAMETERS = 2 ** 20;
 
 /**
  * The bytes of a checkpoint of `model` (its `stateDict()`) with `info` as metadata. The model must be the
@@ -114,26 +124,37 @@ export function checkpointContents(model: AnyModule, info: CheckpointInfo): Safe
  * Reads a checkpoint's bytes: rebuilds the model from the stored architecture (without touching the
  * global random generator) and loads the weights into it. `name` (a file name, say) labels errors.
  *
+ * A checkpoint from anywhere is safe to open: before the model is built, its size is computed from the
+ * architecture alone and compared with the read limits (`maxParameters`, `maxActivationElements`,
+ * `maxMultiplyAdds`, and the safetensors and JSON limits; raise any with `options.limits`) and with the
+ * values the file's tensors actually hold, so metadata that claims a huge model fails in microseconds.
+ *
+ * @throws {ModelSizeError} if the architecture passes a limit
  * @throws {CheckpointError} if the bytes are not a safetensors file, lack the metadata of a convnet-ts
  * checkpoint or hold it malformed, or if the tensors do not match the architecture
  *
  * @example
  * const { model, classes, preprocessing } = loadCheckpoint(bytes, 'model.safetensors');
  */
-export function loadCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkpoint {
+export function loadCheckpoint(bytes: Uint8Array, name = 'checkpoint', options?: ReadOptions): Checkpoint {
   let contents: SafetensorsContents;
   try {
-    contents = loadSafetensors(bytes);
+    contents = loadSafetensors(bytes, options);
   } catch (error) {
     if (!(error instanceof ConvnetError)) throw error;
     throw new CheckpointError('loadCheckpoint', name, `not a safetensors file: ${error.message}`);
   }
-  return checkpointFromContents(contents, name);
+  return checkpointFromContents(contents, name, options);
 }
 
 /** A checkpoint from a safetensors file's tensors and metadata, checked as {@link loadCheckpoint} does. */
-export function checkpointFromContents(contents: SafetensorsContents, name: string): Checkpoint {
+export function checkpointFromContents(
+  contents: SafetensorsContents,
+  name: string,
+  options?: ReadOptions,
+): Checkpoint {
   const op = 'loadCheckpoint';
+  const limits = resolveLimits(options?.limits, op);
   const { tensors, metadata } = contents;
   if (metadata[MARKER] === undefined) {
     throw new CheckpointError(
@@ -149,7 +170,7 @@ export function checkpointFromContents(contents: SafetensorsContents, name: stri
       `checkpoint format version ${JSON.stringify(metadata[MARKER])} is not supported (this version reads ${CHECKPOINT_VERSION})`,
     );
   }
-  const { info, model } = readInfo(metadata, op, name);
+  const { info, model } = readInfo(metadata, op, name, limits, tensors);
   checkSameTensors(tensors, model.stateDict(), op, name, 'the checkpoint');
   model.loadStateDict(tensors);
   return { ...info, model };
@@ -157,12 +178,16 @@ export function checkpointFromContents(contents: SafetensorsContents, name: stri
 
 /**
  * The checked info from metadata strings, with a model built from it (its weights freshly initialised);
- * every failure names the metadata key.
+ * every failure names the metadata key. When `stored` (the file's tensors) is given, the model's size is
+ * first computed from the architecture and checked against the limits and against the values `stored`
+ * holds, before anything is built.
  */
 function readInfo(
   metadata: Readonly<Record<string, string>>,
   op: string,
   name: string,
+  limits: ReadLimits = DEFAULT_LIMITS,
+  stored?: Readonly<Record<string, Tensor>>,
 ): { info: CheckpointInfo; model: Sequential } {
   const fail = (key: string, detail: string): never => {
     throw new CheckpointError(op, name, `metadata "${key}": ${detail}`);
@@ -170,11 +195,7 @@ function readInfo(
   const json = (key: string): unknown => {
     const text = metadata[key];
     if (text === undefined) return fail(key, 'is missing');
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return fail(key, `is not valid JSON: ${text.length > 60 ? `${text.slice(0, 60)}…` : text}`);
-    }
+    return parseJson(text, limits, (detail) => fail(key, detail));
   };
   const inputShape = json('input_shape');
   if (
@@ -182,19 +203,21 @@ function readInfo(
     inputShape.length !== 3 ||
     !inputShape.every((d) => Number.isInteger(d) && d >= 1)
   ) {
-    fail('input_shape', `expected [C, H, W] of positive integers, got ${JSON.stringify(inputShape)}`);
+    fail('input_shape', `expected [C, H, W] of positive integers, got ${clip(JSON.stringify(inputShape))}`);
   }
   const shape = inputShape as number[];
+  const architecture = json('architecture');
+  if (stored !== undefined) checkSize(architecture, shape, stored, limits, op, name);
   let built;
   try {
-    built = quietly(() => buildModel(json('architecture'), shape));
+    built = quietly(() => buildModel(architecture, shape, { limits }));
   } catch (error) {
     if (!(error instanceof ConvnetError)) throw error;
     return fail('architecture', error.message);
   }
   const classes = json('classes');
   if (!Array.isArray(classes) || classes.length === 0 || !classes.every((c) => typeof c === 'string')) {
-    fail('classes', `expected a non-empty list of class names, got ${JSON.stringify(classes)}`);
+    fail('classes', `expected a non-empty list of class names, got ${clip(JSON.stringify(classes))}`);
   }
   const names = classes as string[];
   if (!shapesEqual(built.outputShape, [names.length])) {
@@ -209,11 +232,13 @@ function readInfo(
   if (stats === null || typeof stats !== 'object' || Array.isArray(stats)) {
     return fail(
       'preprocessing',
-      `expected {"mean": [...], "std": [...]}, got ${JSON.stringify(preprocessing)}`,
+      `expected {"mean": [...], "std": [...]}, got ${clip(JSON.stringify(preprocessing))}`,
     );
   }
   for (const key of Object.keys(stats)) {
-    if (key !== 'mean' && key !== 'std') fail('preprocessing', `unknown field "${key}" (expected mean, std)`);
+    if (key !== 'mean' && key !== 'std') {
+      fail('preprocessing', `unknown field ${clip(JSON.stringify(key))} (expected mean, std)`);
+    }
   }
   for (const key of ['mean', 'std'] as const) {
     const values = stats[key];
@@ -224,7 +249,7 @@ function readInfo(
     ) {
       fail(
         'preprocessing',
-        `${key} must hold ${channels} finite number${channels === 1 ? '' : 's'}${key === 'std' ? ' > 0' : ''} (one per input channel), got ${JSON.stringify(values)}`,
+        `${key} must hold ${channels} finite number${channels === 1 ? '' : 's'}${key === 'std' ? ' > 0' : ''} (one per input channel), got ${clip(JSON.stringify(values) ?? 'nothing')}`,
       );
     }
   }
@@ -235,6 +260,42 @@ function readInfo(
     preprocessing: { mean: stats.mean as number[], std: stats.std as number[] },
   };
   return { info, model: built.model };
+}
+
+/**
+ * Refuses, before anything is built, an architecture whose model would pass a limit for `inputShape`, or
+ * whose parameters and buffers far outnumber the values the file's tensors hold (a 300-byte file cannot
+ * back a `Linear` of a million outputs). A small difference is left to the comparison after building,
+ * which names the tensor that is missing or of the wrong shape; a malformed architecture is left to the
+ * builder to describe.
+ */
+function checkSize(
+  architecture: unknown,
+  inputShape: readonly number[],
+  stored: Readonly<Record<string, Tensor>>,
+  limits: ReadLimits,
+  op: string,
+  name: string,
+): void {
+  let estimate;
+  try {
+    estimate = estimateModel(parseArchitecture(architecture), inputShape);
+  } catch (error) {
+    if (error instanceof ConvnetError) return;
+    throw error;
+  }
+  const exceeded = modelLimitExceeded(estimate, inputShape, limits);
+  if (exceeded !== undefined) {
+    throw new ModelSizeError(op, name, exceeded.limit, `metadata "architecture": ${exceeded.detail}`);
+  }
+  const held = Object.values(stored).reduce((sum, t) => sum + t.size, 0);
+  if (estimate.parameters > held + UNBACKED_PARAMETERS) {
+    throw new CheckpointError(
+      op,
+      name,
+      `the checkpoint does not match its architecture: the architecture has ${estimate.parameters} parameter and buffer values for input ${inputShape.join('×')}, the file's tensors hold ${held}`,
+    );
+  }
 }
 
 /** Throws unless `actual` has exactly the keys of `expected`, with the same shapes. */

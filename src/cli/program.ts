@@ -1,5 +1,5 @@
 /**
- * The `convnet` command line: `train`, `eval`, `predict`, `summary`, `data download`, `filter` and `signal`, each with
+ * The `convnet` command line: `train`, `eval`, `predict`, `summary`, `data download`, `filter`, `signal` and `viz`, each with
  * `--help`. {@link run} parses arguments and runs a command in-process, returning the exit code; every
  * failure becomes one line on stderr (`error: …`) and a non-zero code, never a stack trace.
  */
@@ -9,11 +9,14 @@ import type { CliIo } from './io.js';
 import { CliExit } from './io.js';
 import { registerData } from './data.js';
 import { registerEval } from './eval.js';
+import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 import { registerFilter } from './filter.js';
 import { registerPredict } from './predict.js';
 import { registerSignal } from './signal.js';
 import { registerSummary } from './summary.js';
 import { registerTrain } from './train.js';
+import { registerViz } from './viz.js';
 
 /** The package's version, read from its package.json (two folders up from src/cli or dist/cli). */
 function packageVersion(): string {
@@ -45,6 +48,9 @@ export function createProgram(io: CliIo): Command {
   registerData(program, io);
   registerFilter(program, io);
   registerSignal(program, io);
+  registerViz(program, io);
+  registerExport(program, io);
+  registerImport(program, io);
   return program;
 }
 

@@ -10,7 +10,7 @@ import { setNumThreads } from '../backends/wasm/threads.js';
 import type { Checkpoint } from '../checkpoint/model.js';
 import { ConvnetError, SerializationError } from '../errors.js';
 import type { Architecture } from '../models/architecture.js';
-import { parseArchitecture } from '../models/architecture.js';
+import { readArchitectureJson } from '../models/architecture.js';
 import { MODEL_NAMES, isModelName, namedArchitecture } from '../models/named.js';
 import { loadCheckpointFile } from '../node/checkpoint-files.js';
 import { writeFileAtomic } from '../node/files.js';
@@ -80,17 +80,8 @@ export function resolveModel(model: string): ModelChoice {
   } catch (error) {
     throw new CliError('--model', `${model}: ${describeFsError(error)}`);
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(
-      '--model',
-      `${model}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
-    );
-  }
-  try {
-    const architecture = parseArchitecture(json);
+    const architecture = readArchitectureJson(text);
     return { label: architecture.name ?? basename(model), architecture: () => architecture };
   } catch (error) {
     if (error instanceof ConvnetError) throw new CliError('--model', `${model}: ${error.message}`);

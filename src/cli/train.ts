@@ -1,7 +1,8 @@
 /**
  * `convnet train`: trains a classifier on a dataset (by default the bench CNN on the shipped Fashion-MNIST
  * subset), printing each epoch's train and test loss and accuracy, and writes beside the checkpoint
- * (`--out`) its training state (for `--resume`), `metrics.json` and the learning curves as SVG and PNG.
+ * (`--out`) its training state (for `--resume`), `metrics.json`, and the learning curves and the confusion
+ * matrix as SVG and PNG.
  *
  * The checkpoint and training state are saved as one unit after every epoch, and part-way through an
  * epoch when Ctrl-C (SIGINT) or SIGTERM stops the run, which then prints the command that resumes it. A
@@ -36,6 +37,7 @@ import {
 } from '../node/checkpoint-files.js';
 import { describeFsError } from '../node/data/files.js';
 import type { EpochRecord } from '../node/report/history.js';
+import { writeConfusionMatrix } from '../node/report/confusion.js';
 import { writeTrainingReport } from '../node/report/write.js';
 import { Generator, defaultGenerator, manualSeed } from '../random.js';
 import { NonFiniteError } from '../train/errors.js';
@@ -610,6 +612,15 @@ async function writeReport(session: Session, last: EpochOutcome, io: CliIo): Pro
     title: `${session.modelName} on ${basename(session.settings.data)}`,
     stepLosses: run.stepLosses,
   });
+  const confusionFiles = await writeConfusionMatrix(
+    dir,
+    basename(out).replace(/\.safetensors$/, ''),
+    confusion,
+    info.classes,
+    {
+      title: `${session.modelName} on ${basename(session.settings.data)}`,
+    },
+  );
   println(io.stdout);
   println(
     io.stdout,
@@ -617,7 +628,15 @@ async function writeReport(session: Session, last: EpochOutcome, io: CliIo): Pro
   );
   println(io.stdout, formatConfusionMatrix(confusion, info.classes));
   println(io.stdout);
-  const written = [out, trainingStatePath(out), metricsPath, curves.svg, curves.png];
+  const written = [
+    out,
+    trainingStatePath(out),
+    metricsPath,
+    curves.svg,
+    curves.png,
+    confusionFiles.svg,
+    confusionFiles.png,
+  ];
   println(io.stdout, `wrote ${written.join(', ')}`);
 }
 

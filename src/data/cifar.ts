@@ -4,6 +4,8 @@
  * blue 32×32 planes in turn.
  */
 import type { LabelledImages } from './dataset.js';
+import type { ReadOptions } from '../serialization/limits.js';
+import { exceeds, resolveLimits } from '../serialization/limits.js';
 import { DataError } from './errors.js';
 import { bytesToTensor, toUnitInterval } from './pixels.js';
 
@@ -30,6 +32,7 @@ const RECORD = 1 + CHANNELS * SIDE * SIDE;
  *
  * @param bytes the file's contents
  * @param name the file's name, for error messages
+ * @param options `limits.maxElements` (pixels the file may hold) can be raised
  * @returns images `(N, 3, 32, 32)` `float32` in [0, 1] and labels `(N)` `int32` in 0…9
  * @throws {DataError} naming the byte offset of a label above 9 or of a record cut short
  *
@@ -37,8 +40,9 @@ const RECORD = 1 + CHANNELS * SIDE * SIDE;
  * const { images, labels } = parseCifar10Batch(readFileSync(path), 'data_batch_1.bin');
  * images.shape  // [10000, 3, 32, 32]
  */
-export function parseCifar10Batch(bytes: Uint8Array, name: string): LabelledImages {
+export function parseCifar10Batch(bytes: Uint8Array, name: string, options?: ReadOptions): LabelledImages {
   const op = 'parseCifar10Batch';
+  const limits = resolveLimits(options?.limits, op);
   if (!(bytes instanceof Uint8Array)) {
     throw new DataError(op, name, {}, `expected the file's bytes as a Uint8Array, got ${typeof bytes}`);
   }
@@ -50,6 +54,14 @@ export function parseCifar10Batch(bytes: Uint8Array, name: string): LabelledImag
       name,
       { offset: n * RECORD },
       `record ${n} is cut short: ${bytes.length - n * RECORD} of its ${RECORD} bytes are present (file length ${bytes.length} is not a multiple of ${RECORD})`,
+    );
+  }
+  if (n * (RECORD - 1) > limits.maxElements) {
+    throw new DataError(
+      op,
+      name,
+      {},
+      exceeds(`the file holds ${n} images, ${n * (RECORD - 1)} pixel values`, 'maxElements', limits),
     );
   }
   for (let i = 0; i < n; i++) {

@@ -9,8 +9,10 @@ import type { DType, TypedArray } from '../dtype.js';
 import { SerializationError } from '../errors.js';
 import { formatShape, sizeOf } from '../shape.js';
 import { Tensor, checkTensor } from '../tensor.js';
+import type { ReadLimits, ReadOptions } from '../serialization/limits.js';
+import { exceeds, resolveLimits } from '../serialization/limits.js';
 import { DataError } from './errors.js';
-import { isGzip, maybeGunzip } from './gzip.js';
+import { gunzipPrefix, isGzip, maybeGunzip } from './gzip.js';
 
 /** The element types IDX can store. */
 export type IdxType = 'ubyte' | 'sbyte' | 'short' | 'int' | 'float' | 'double';
@@ -49,23 +51,27 @@ export interface IdxContents {
  *
  * @param bytes the file's contents
  * @param name the file's name, for error messages
- * @throws {DataError} on a bad magic number, an unknown type code, a length that does not match the header
+ * @param options `limits.maxElements` (values the header may declare) and `limits.maxInflatedBytes` (what
+ *   a gzip file may inflate to) can be raised
+ * @throws {DataError} on a bad magic number, an unknown type code, a length that does not match the
+ *   header, or a header or gzip stream past a limit
  *
  * @example
  * const labels = parseIdx(readFileSync('train-labels-idx1-ubyte.gz'), 'train-labels-idx1-ubyte.gz');
  * labels.shape  // [60000]
  */
-export function parseIdx(bytes: Uint8Array, name: string): Tensor {
-  return readIdx(bytes, name, 'parseIdx').tensor;
+export function parseIdx(bytes: Uint8Array, name: string, options?: ReadOptions): Tensor {
+  return readIdx(bytes, name, 'parseIdx', options).tensor;
 }
 
-/** Like {@link parseIdx}, also telling the stored element type. */
-export function readIdx(bytes: Uint8Array, name: string, op = 'readIdx'): IdxContents {
+/** Like {@link parseIdx}, also telling the stored element type; `op` names the reader in errors. */
+export function readIdx(bytes: Uint8Array, name: string, op = 'readIdx', options?: ReadOptions): IdxContents {
+  const limits = resolveLimits(options?.limits, op);
   if (!(bytes instanceof Uint8Array)) {
     throw new DataError(op, name, {}, `expected the file's bytes as a Uint8Array, got ${typeof bytes}`);
   }
   const compressed = isGzip(bytes);
-  const data = maybeGunzip(bytes, name, op);
+  const data = compressed ? gunzipIdx(bytes, name, op, limits) : bytes;
   const at = (offset: number): { offset: number; decompressed: boolean } => ({
     offset,
     decompressed: compressed,
@@ -121,6 +127,14 @@ export function readIdx(bytes: Uint8Array, name: string, op = 'readIdx'): IdxCon
       `${data.length - expected} unexpected bytes after the ${count} values of shape ${formatShape(shape)}`,
     );
   }
+  if (count > limits.maxElements) {
+    throw new DataError(
+      op,
+      name,
+      at(4),
+      exceeds(`the header declares shape ${formatShape(shape)}, ${count} values`, 'maxElements', limits),
+    );
+  }
   const values = backend().alloc(info.dtype, count);
   const body = data.subarray(headerLength, expected);
   if (info.type === 'ubyte') {
@@ -131,6 +145,38 @@ export function readIdx(bytes: Uint8Array, name: string, op = 'readIdx'): IdxCon
     readBigEndian(info.type, view, headerLength, values);
   }
   return { tensor: new Tensor(values, shape), type: info.type, compressed };
+}
+
+/**
+ * A gzip-compressed IDX file's contents, inflated no further than its header declares: the header is
+ * read from the first inflated bytes, its values checked against `limits.maxElements`, and the rest
+ * inflated with a ceiling of exactly the declared length (a header declaring 10 values on top of a
+ * gigabyte of zeros fails after a few kilobytes). When the header cannot be read, the checks on the
+ * whole file name the fault.
+ */
+function gunzipIdx(bytes: Uint8Array, name: string, op: string, limits: ReadLimits): Uint8Array {
+  const prefix = gunzipPrefix(bytes, 4);
+  const rank = prefix.length === 4 && prefix[0] === 0 && prefix[1] === 0 ? prefix[3]! : undefined;
+  const info = TYPES.find((t) => t.code === prefix[2]);
+  if (rank === undefined || info === undefined) return maybeGunzip(bytes, name, op, limits);
+  const header = gunzipPrefix(bytes, 4 + 4 * rank);
+  if (header.length < 4 + 4 * rank) return maybeGunzip(bytes, name, op, limits);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
+  const shape = Array.from({ length: rank }, (_, d) => view.getUint32(4 + 4 * d, false));
+  const count = sizeOf(shape);
+  if (count > limits.maxElements) {
+    throw new DataError(
+      op,
+      name,
+      { offset: 4, decompressed: true },
+      exceeds(`the header declares shape ${formatShape(shape)}, ${count} values`, 'maxElements', limits),
+    );
+  }
+  const declared = {
+    bytes: 4 + 4 * rank + count * info.bytes,
+    by: `the header (shape ${formatShape(shape)})`,
+  };
+  return maybeGunzip(bytes, name, op, limits, declared);
 }
 
 /** Options of {@link encodeIdx}. */

@@ -5,13 +5,14 @@
 import { ArgumentError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { decodeImage as decodeImageFile } from '../vision/codec.js';
+import type { ReadOptions } from '../serialization/limits.js';
 import { DataError } from './errors.js';
 import { toGrayscale } from './transforms.js';
 
 export { imageFormat } from '../vision/codec.js';
 
 /** Options of {@link decodeImage}. */
-export interface DecodeImageOptions {
+export interface DecodeImageOptions extends ReadOptions {
   /**
    * Channels of the result: 1 converts colour to gray (ITU-R 601-2 luma, as PIL's `convert('L')`), 3
    * repeats gray into RGB (as `convert('RGB')`). By default the image keeps its own: 1 for a gray PNG or
@@ -41,7 +42,7 @@ export function decodeImage(bytes: Uint8Array, name: string, options?: DecodeIma
   if (!(bytes instanceof Uint8Array)) {
     throw new DataError(op, name, {}, `expected the file's bytes as a Uint8Array, got ${typeof bytes}`);
   }
-  const { image } = decodeImageFile(bytes, name);
+  const { image } = decodeImageFile(bytes, name, options);
   const [kept, height, width] = image.shape as [number, number, number];
   if (channels === 1 && kept === 3) return toGrayscale()(image);
   if (channels === 3 && kept === 1) return image.expand([3, height, width]);

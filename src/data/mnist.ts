@@ -7,6 +7,8 @@ import { tensor } from '../creation.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import type { LabelledImages } from './dataset.js';
+import type { ReadOptions } from '../serialization/limits.js';
+import { exceeds, resolveLimits } from '../serialization/limits.js';
 import { DataError } from './errors.js';
 import { readIdx } from './idx.js';
 import { bytesToTensor, toUnitInterval } from './pixels.js';
@@ -45,9 +47,9 @@ export const FASHION_MNIST_CLASSES: readonly string[] = Object.freeze([
  *
  * @throws {DataError} if the file is not IDX, is not `ubyte`, is not 3-D, or has the wrong length
  */
-export function parseIdxImages(bytes: Uint8Array, name: string): Tensor {
+export function parseIdxImages(bytes: Uint8Array, name: string, options?: ReadOptions): Tensor {
   const op = 'parseIdxImages';
-  const { tensor, type, compressed } = readIdx(bytes, name, op);
+  const { tensor, type, compressed } = readIdx(bytes, name, op, options);
   if (type !== 'ubyte') {
     throw new DataError(
       op,
@@ -73,9 +75,9 @@ export function parseIdxImages(bytes: Uint8Array, name: string): Tensor {
  *
  * @throws {DataError} if the file is not IDX, is not `ubyte`, is not 1-D, or has the wrong length
  */
-export function parseIdxLabels(bytes: Uint8Array, name: string): Tensor {
+export function parseIdxLabels(bytes: Uint8Array, name: string, options?: ReadOptions): Tensor {
   const op = 'parseIdxLabels';
-  const { tensor, type, compressed } = readIdx(bytes, name, op);
+  const { tensor, type, compressed } = readIdx(bytes, name, op, options);
   if (type !== 'ubyte') {
     throw new DataError(
       op,
@@ -103,29 +105,56 @@ const CHAR_9 = 57;
 const CHAR_SPACE = 32;
 const CHAR_TAB = 9;
 const CHAR_COMMA = 44;
+const BYTE_ORDER_MARK = 0xfeff;
+/** The shortest data line: 785 one-digit fields and the 784 commas between them. */
+const MIN_LINE = 2 * COLUMNS - 1;
 
 /**
  * Reads MNIST (or Fashion-MNIST) as CSV in the Kaggle layout: one image per line, the label then 784 pixel
  * values 0…255 (row-major 28×28), comma-separated, with or without a header line (recognised by a first
- * field that does not start like a number, e.g. `label,pixel0,…`). Blank lines at the end are ignored.
+ * field that does not start like a number, e.g. `label,pixel0,…`). A UTF-8 byte-order mark at the start
+ * is skipped. Blank lines at the end are ignored.
  *
  * @param text the file's contents
  * @param name the file's name, for error messages
+ * @param options `limits.maxElements` (values the file may hold) can be raised
  * @returns images `(N, 1, 28, 28)` `float32` in [0, 1] and labels `(N)` `int32`
  * @throws {DataError} naming the line and column of a field that is not an integer, a pixel outside
  * 0…255, or a line without exactly 785 fields
  */
-export function parseMnistCsv(text: string, name: string): LabelledImages {
+export function parseMnistCsv(text: string, name: string, options?: ReadOptions): LabelledImages {
   const op = 'parseMnistCsv';
+  const limits = resolveLimits(options?.limits, op);
   if (typeof text !== 'string') {
     throw new DataError(op, name, {}, `expected the file's text as a string, got ${typeof text}`);
   }
+  // A data line has at least 785 digits and 784 commas: the text's length bounds the rows it can hold,
+  // however many newlines it has.
   let rows = 1;
-  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) rows++;
+  for (
+    let at = text.indexOf('\n');
+    at >= 0 && rows <= text.length / MIN_LINE;
+    at = text.indexOf('\n', at + 1)
+  ) {
+    rows++;
+  }
+  rows = Math.min(rows, Math.floor(text.length / MIN_LINE) + 1);
+  if (rows * COLUMNS > limits.maxElements) {
+    throw new DataError(
+      op,
+      name,
+      {},
+      exceeds(
+        `the ${text.length}-character file can hold ${rows} images of ${COLUMNS} values`,
+        'maxElements',
+        limits,
+      ),
+    );
+  }
   const pixels = new Uint8Array(rows * PIXELS);
   const labels: number[] = [];
   let line = 0;
-  let pos = 0;
+  let pos = text.charCodeAt(0) === BYTE_ORDER_MARK ? 1 : 0;
   while (pos < text.length) {
     line++;
     const newline = text.indexOf('\n', pos);

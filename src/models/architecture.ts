@@ -34,6 +34,10 @@ import { Flatten } from '../nn/layers/flatten.js';
 import type { Shape } from '../shape.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import type { ReadOptions } from '../serialization/limits.js';
+import { clip, resolveLimits } from '../serialization/limits.js';
+import { parseJson } from '../serialization/json.js';
+import { estimateModel, modelLimitExceeded } from './size.js';
 
 /** A JSON value, as the fields of a layer hold them. */
 export type JsonValue =
@@ -358,6 +362,28 @@ function parseLayer(layer: unknown, index: number): LayerSpec {
   return spec as LayerSpec;
 }
 
+/**
+ * Reads an architecture from JSON text (a `--model FILE`): the text's nesting is checked against
+ * `options.limits.maxJsonDepth` before it is parsed, then the value is checked as
+ * {@link parseArchitecture} does.
+ *
+ * @throws {ArchitectureError} if the text is not JSON, is nested too deep, or is not an architecture
+ *
+ * @example
+ * const architecture = readArchitectureJson(readFileSync('small-cnn.json', 'utf8'));
+ */
+export function readArchitectureJson(text: string, options?: ReadOptions): Architecture {
+  const limits = resolveLimits(options?.limits, 'readArchitectureJson');
+  if (typeof text !== 'string') {
+    throw new ArchitectureError(null, '', `expected JSON text, got ${typeof text}`);
+  }
+  return parseArchitecture(
+    parseJson(text, limits, (detail) => {
+      throw new ArchitectureError(null, '', `the text ${detail}`);
+    }),
+  );
+}
+
 /** What {@link buildModel} returns. */
 export interface BuiltModel {
   /** The layers as an `nn.Sequential` (children `0`, `1`, …, so its keys are `torch.nn.Sequential`'s). */
@@ -375,13 +401,20 @@ export interface BuiltModel {
  * filled in from it, sizes given must match it. The parameters are initialised as PyTorch's layers do,
  * drawing from the global generator in layer order.
  *
- * @throws {ArchitectureError} naming the layer and field that is malformed or does not fit its input
+ * Before anything is allocated, the model's parameters, the values its largest layer produces (or needs
+ * as workspace) and its multiply-adds for one sample are computed from the architecture alone and
+ * compared with `options.limits` (`maxParameters`, `maxActivationElements`, `maxMultiplyAdds`; see
+ * `DEFAULT_LIMITS`), so an architecture from a stranger cannot make the builder allocate gigabytes.
+ *
+ * @throws {ArchitectureError} naming the layer and field that is malformed or does not fit its input, or
+ *   the limit the model would pass
  *
  * @example
  * const { model, outputShape } = buildModel(namedArchitecture('lenet5', 10), [1, 28, 28]);
  * outputShape   // [10]
  */
-export function buildModel(architecture: unknown, inputShape: Shape): BuiltModel {
+export function buildModel(architecture: unknown, inputShape: Shape, options?: ReadOptions): BuiltModel {
+  const limits = resolveLimits(options?.limits, 'buildModel');
   const parsed = parseArchitecture(architecture);
   if (
     !Array.isArray(inputShape) ||
@@ -394,6 +427,8 @@ export function buildModel(architecture: unknown, inputShape: Shape): BuiltModel
       `expected a list of positive sizes such as [C, H, W], got ${JSON.stringify(inputShape)}`,
     );
   }
+  const exceeded = modelLimitExceeded(estimateModel(parsed, inputShape), inputShape, limits);
+  if (exceeded !== undefined) throw new ArchitectureError(null, '', exceeded.detail);
   const model = new Sequential();
   const resolved: LayerSpec[] = [];
   let x: Tensor = zeros([1, ...(inputShape as readonly number[])]);
@@ -470,5 +505,5 @@ function detailOf(error: ConvnetError): string {
 }
 
 function describe(value: unknown): string {
-  return JSON.stringify(value) ?? 'nothing';
+  return clip(JSON.stringify(value) ?? 'nothing');
 }

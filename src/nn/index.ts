@@ -34,7 +34,7 @@ export type { ConvLayerOptions, ConvTransposeLayerOptions } from './layers/conv.
 export * as init from './init.js';
 export * as utils from './utils.js';
 export { MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool2d } from './layers/pooling.js';
-export type { MaxPoolLayerOptions, AvgPoolLayerOptions } from './layers/pooling.js';
+export type { MaxPoolLayerOptions, AvgPoolLayerOptions, WindowSize } from './layers/pooling.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm, GroupNorm } from './layers/normalization.js';
 export type {
   BatchNormLayerOptions,

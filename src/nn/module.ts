@@ -38,7 +38,9 @@ export type StateDict = Record<string, Tensor>;
 
 /** What `loadStateDict` found: keys the module has but the state lacks, and the other way round. */
 export interface LoadStateDictResult {
+  /** Keys of the module's state that the given state lacks. */
   missingKeys: string[];
+  /** Keys of the given state that the module does not have. */
   unexpectedKeys: string[];
 }
 
@@ -68,7 +70,9 @@ export interface RecurseOptions {
  */
 export class StateDictError extends ConvnetError {
   constructor(
+    /** Keys of the module's state that the given state lacks. */
     readonly missingKeys: readonly string[],
+    /** Keys of the given state that the module does not have. */
     readonly unexpectedKeys: readonly string[],
   ) {
     const parts: string[] = [];

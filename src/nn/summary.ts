@@ -37,6 +37,7 @@ export class ModelSummary {
   constructor(
     /** The shape of the zeros the model was run on. */
     readonly inputShape: Shape,
+    /** One row per module call, in call order. */
     readonly rows: readonly SummaryRow[],
     /** Number of values in all parameters, each shared parameter once. */
     readonly totalParameters: number,

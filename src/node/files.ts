@@ -19,6 +19,7 @@ import { ArgumentError, SerializationError } from '../errors.js';
 import type { SafetensorsContents } from '../serialization/safetensors.js';
 import { loadSafetensors, saveSafetensors } from '../serialization/safetensors.js';
 import type { Tensor } from '../tensor.js';
+import type { ReadOptions } from '../serialization/limits.js';
 
 /** Options of {@link saveFile}. */
 export interface SaveFileOptions {
@@ -184,13 +185,13 @@ function writeFailure(op: string, path: string, error: unknown): SerializationEr
 }
 
 /**
- * Reads a safetensors file: its tensors by name and its metadata, as {@link loadSafetensors} does. Every
- * error names the path.
+ * Reads a safetensors file: its tensors by name and its metadata, as {@link loadSafetensors} does (with
+ * its `options.limits`). Every error names the path.
  *
  * @example
  * const { tensors } = loadFile('model.safetensors');
  */
-export function loadFile(path: string): SafetensorsContents {
+export function loadFile(path: string, options?: ReadOptions): SafetensorsContents {
   const op = 'loadFile';
   checkPath(path, op);
   let bytes: Uint8Array;
@@ -200,7 +201,7 @@ export function loadFile(path: string): SafetensorsContents {
     throw new SerializationError(op, 'path', `cannot read ${JSON.stringify(path)}: ${messageOf(error)}`);
   }
   try {
-    return loadSafetensors(bytes);
+    return loadSafetensors(bytes, options);
   } catch (error) {
     if (!(error instanceof SerializationError)) throw error;
     throw new SerializationError(

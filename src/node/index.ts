@@ -22,6 +22,8 @@ export {
   trainingStatePath,
 } from './checkpoint-files.js';
 export type { CheckpointWithState, ConvnetFileKind } from './checkpoint-files.js';
+export { importOnnxFile, importWeightsFile } from './interop/import-files.js';
+export { writePytorchProject } from './interop/pytorch-files.js';
 import { installNodeThreads } from './wasm-threads.js';
 
 export { installNodeThreads };

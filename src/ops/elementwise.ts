@@ -16,6 +16,7 @@ import { Tensor, checkTensor } from '../tensor.js';
 
 /** Options of `add` and `sub`: the second operand is scaled by `alpha` first. */
 export interface AlphaOptions {
+  /** The factor the second operand is multiplied by (default 1). */
   alpha?: number;
 }
 
@@ -290,7 +291,9 @@ function extremumBackward(
 
 /** Options of `clamp`: either bound may be left out, not both. */
 export interface ClampOptions {
+  /** Values below it become it. */
   min?: number;
+  /** Values above it become it. */
   max?: number;
 }
 

@@ -41,18 +41,27 @@ export interface InterpolateOptions {
  * along `axis` (a plain copy of `input[index[o]]` when `weights` is `null`).
  */
 export interface AxisResampling {
+  /** The axis of the input this resamples. */
   readonly axis: number;
+  /** Its length in the input. */
   readonly inputSize: number;
+  /** Its length in the output. */
   readonly outputSize: number;
+  /** Input elements that contribute to each output position (1 for nearest, 2 for linear). */
   readonly taps: number;
+  /** `outputSize · taps` input indices along the axis. */
   readonly index: Int32Array;
+  /** The weight of each index, or `null` for a plain copy (nearest). */
   readonly weights: TypedArray | null;
 }
 
 /** Everything `interpolate` and its backward need: the input shape and the axes in the order they are resampled. */
 export interface InterpolationPlan {
+  /** The shape of the op's input. */
   readonly inputShape: Shape;
+  /** The shape of its output. */
   readonly outShape: Shape;
+  /** The resampled axes, in the order they are resampled. */
   readonly axes: readonly AxisResampling[];
 }
 

@@ -43,8 +43,11 @@ export interface NormOptions extends AffineOptions {
  * shape), `1/√(σ² + eps)` (with size-1 axes where the statistics were taken) and the averaged axes.
  */
 export interface Standardized {
+  /** The standardised values `x̂ = (x − mean) / √(σ² + eps)`, in the input's shape. */
   readonly xhat: Tensor;
+  /** `1 / √(σ² + eps)`, with size-1 axes where the statistics were taken. */
   readonly invStd: Tensor;
+  /** The axes the statistics were averaged over. */
   readonly axes: readonly number[];
 }
 

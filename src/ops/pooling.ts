@@ -50,7 +50,9 @@ export interface AvgPoolOptions {
  * with the input and output shapes of the op.
  */
 export interface PoolPlan {
+  /** The 2-D window geometry of every plane (a 1-D pooling is one row per plane). */
   readonly geometry: Pool2dGeometry;
+  /** The shape of the op's input. */
   readonly inputShape: Shape;
   /** `inputShape[:-d] + out`. */
   readonly outShape: Shape;
@@ -320,8 +322,11 @@ function adaptiveOutputSize(
  * spatial axis, and the shapes it maps between.
  */
 export interface AdaptivePlan {
+  /** The shape of the op's input. */
   readonly inputShape: Shape;
+  /** The shape of its output. */
   readonly outShape: Shape;
+  /** One `(out, length)` averaging matrix per spatial axis, in axis order. */
   readonly matrices: readonly Tensor[];
 }
 

@@ -22,14 +22,19 @@ import { sumToShape } from './elementwise.js';
 
 /** Options of `flatten`: the (inclusive) range of dims merged into one. */
 export interface FlattenOptions {
+  /** First dim to merge (default 0). */
   startDim?: number;
+  /** Last dim to merge, inclusive (default -1, the last). */
   endDim?: number;
 }
 
 /** Options of `slice`: elements `start, start + step, …` before `end` (Python slice semantics). */
 export interface SliceOptions {
+  /** First index (default 0; negative counts from the end). */
   start?: number;
+  /** Index to stop before (default: the dim's size; negative counts from the end). */
   end?: number;
+  /** Step between elements, positive (default 1). */
   step?: number;
 }
 

@@ -9,13 +9,17 @@ import { Optimizer, checkNonNegative } from './optimizer.js';
 
 /** The hyperparameters of `Adagrad`, as every param group holds them. */
 export interface AdagradHyper {
+  /** Learning rate (default 1e-2). */
   lr: number;
   /** The step size at step `t` is `lr / (1 + (t − 1) · lrDecay)`. */
   lrDecay: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
   /** Starting value of the sum of squared gradients. */
   initialAccumulatorValue: number;
+  /** Added to the denominator for numerical stability (default 1e-10). */
   eps: number;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize: boolean;
 }
 
@@ -23,7 +27,12 @@ export interface AdagradHyper {
 export type AdagradOptions = Partial<AdagradHyper>;
 
 /** The state of one parameter: the step count and the running sum of squared gradients. */
-export type AdagradState = { step: number; sum: Tensor };
+export type AdagradState = {
+  /** Steps taken so far. */
+  step: number;
+  /** The sum of squared gradients so far. */
+  sum: Tensor;
+};
 
 /**
  * Adagrad. With `g` the gradient (negated if `maximize`) and `t` the parameter's step count, each step does

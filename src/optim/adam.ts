@@ -12,12 +12,17 @@ import { Optimizer, checkNonNegative } from './optimizer.js';
 
 /** The hyperparameters of `Adam` and `AdamW`, as every param group holds them. */
 export interface AdamHyper {
+  /** Learning rate (default 1e-3). */
   lr: number;
   /** Decay rates of the first and second moment estimates. `OneCycleLR` cycles `betas[0]`. */
   betas: readonly [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** Weight decay: an L2 term in the gradient for Adam (default 0), decoupled shrinking for AdamW (default 1e-2). */
   weightDecay: number;
+  /** Use the maximum of all second-moment estimates so far (AMSGrad; default false). */
   amsgrad: boolean;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize: boolean;
 }
 
@@ -28,7 +33,16 @@ export type AdamOptions = Partial<AdamHyper>;
  * The state of one parameter: the step count, the running averages of the gradient and of its square, and
  * (with `amsgrad`) the running maximum of the latter.
  */
-export type AdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor; maxExpAvgSq?: Tensor };
+export type AdamState = {
+  /** Steps taken so far. */
+  step: number;
+  /** The running average of the gradient (first moment). */
+  expAvg: Tensor;
+  /** The running average of the squared gradient (second moment). */
+  expAvgSq: Tensor;
+  /** With `amsgrad`: the largest second moment so far. */
+  maxExpAvgSq?: Tensor;
+};
 
 function adamSpec(name: string, weightDecay: number): OptimizerSpec<AdamHyper> {
   return {

@@ -6,6 +6,8 @@
 export { Optimizer } from './optimizer.js';
 export type {
   BaseHyper,
+  HyperKind,
+  OptimizerSpec,
   OptimizerStateDict,
   PackedParamGroup,
   ParamGroup,
@@ -13,6 +15,7 @@ export type {
   Params,
   ParamState,
   ScheduleFields,
+  StateEntrySpec,
   StateValue,
   ZeroGradOptions,
 } from './optimizer.js';

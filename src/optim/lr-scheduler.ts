@@ -134,7 +134,12 @@ export abstract class LRScheduler<S extends Record<string, SettingValue>> {
 }
 
 /** Settings of `StepLR`. */
-export type StepLRSettings = { stepSize: number; gamma: number };
+export type StepLRSettings = {
+  /** Epochs between decays. */
+  stepSize: number;
+  /** The factor the learning rate is multiplied by every `stepSize` epochs. */
+  gamma: number;
+};
 
 /** Options of `StepLR`. */
 export interface StepLROptions {
@@ -169,7 +174,12 @@ export class StepLR extends LRScheduler<StepLRSettings> {
 }
 
 /** Settings of `CosineAnnealingLR`. */
-export type CosineAnnealingLRSettings = { tMax: number; etaMin: number };
+export type CosineAnnealingLRSettings = {
+  /** Epochs of the half cosine, from the initial learning rate down to `etaMin`. */
+  tMax: number;
+  /** The lowest learning rate, reached after `tMax` epochs. */
+  etaMin: number;
+};
 
 /** Options of `CosineAnnealingLR`. */
 export interface CosineAnnealingLROptions {
@@ -215,10 +225,15 @@ export class CosineAnnealingLR extends LRScheduler<CosineAnnealingLRSettings> {
 
 /** Settings of `OneCycleLR`. */
 export type OneCycleLRSettings = {
+  /** Steps of the whole cycle. */
   totalSteps: number;
+  /** Fraction of the cycle spent increasing the learning rate. */
   pctStart: number;
+  /** How the learning rate moves between its turning points. */
   annealStrategy: 'cos' | 'linear';
+  /** Whether momentum (or β₁) moves inversely to the learning rate. */
   cycleMomentum: boolean;
+  /** Three phases (up to `maxLr`, back to `initialLr`, down to `minLr`) instead of two. */
   threePhase: boolean;
   /** True when the cycled momentum is `betas[0]` (Adam-style optimizers) rather than `momentum`. */
   useBeta1: boolean;
@@ -226,8 +241,11 @@ export type OneCycleLRSettings = {
 
 /** Options of `OneCycleLR`. Give `totalSteps`, or `epochs` and `stepsPerEpoch`. */
 export interface OneCycleLROptions {
+  /** Steps of the whole cycle (or give `epochs` and `stepsPerEpoch`). */
   totalSteps?: number;
+  /** Epochs of the cycle, with `stepsPerEpoch`. */
   epochs?: number;
+  /** Optimizer steps per epoch, with `epochs`. */
   stepsPerEpoch?: number;
   /** Fraction of the cycle spent increasing the learning rate. Default 0.3. */
   pctStart?: number;

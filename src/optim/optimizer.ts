@@ -21,10 +21,15 @@ export interface BaseHyper {
  * `OneCycleLR` `max_lr`, `min_lr`, `max_momentum`, `base_momentum`). They are saved with the group.
  */
 export interface ScheduleFields {
+  /** The learning rate the group had when its first scheduler was created. */
   initialLr?: number;
+  /** `OneCycleLR`: the peak learning rate. */
   maxLr?: number;
+  /** `OneCycleLR`: the final learning rate. */
   minLr?: number;
+  /** `OneCycleLR`: the momentum (or `betas[0]`) at the start and end of the cycle. */
   maxMomentum?: number;
+  /** `OneCycleLR`: the momentum (or `betas[0]`) at the peak learning rate. */
   baseMomentum?: number;
 }
 
@@ -42,7 +47,10 @@ export type ParamGroup<H extends BaseHyper> = H &
   };
 
 /** A param group as the constructor or `addParamGroup` takes it: tensors plus any options to override. */
-export type ParamGroupSpec<O> = O & { params: Iterable<Tensor> | Tensor };
+export type ParamGroupSpec<O> = O & {
+  /** The tensors of the group. */
+  params: Iterable<Tensor> | Tensor;
+};
 
 /** What an optimizer takes: tensors (one group with the optimizer's options), or param groups. */
 export type Params<O> = Iterable<Tensor> | Iterable<ParamGroupSpec<O>>;
@@ -54,7 +62,11 @@ export type StateValue = Tensor | number | null;
 export type ParamState = Record<string, StateValue | undefined>;
 
 /** A param group in a state dict: its hyperparameters, with the parameters replaced by their indices. */
-export type PackedParamGroup<H extends BaseHyper> = H & ScheduleFields & { params: number[] };
+export type PackedParamGroup<H extends BaseHyper> = H &
+  ScheduleFields & {
+    /** The indices of the group's parameters, numbered over all groups in order. */
+    params: number[];
+  };
 
 /**
  * The saved state of an optimizer, PyTorch's `state_dict()` structure in camelCase. Parameters are
@@ -62,7 +74,9 @@ export type PackedParamGroup<H extends BaseHyper> = H & ScheduleFields & { param
  * gradient at some step).
  */
 export interface OptimizerStateDict<H extends BaseHyper, S extends ParamState> {
+  /** The state of each parameter that has any, by parameter index. */
   state: Record<number, S>;
+  /** Every param group's hyperparameters, with its parameters as indices. */
   paramGroups: PackedParamGroup<H>[];
 }
 
@@ -74,7 +88,9 @@ export type HyperKind = 'number' | 'boolean' | 'pair';
  * `null` (SGD's momentum buffer before momentum is used). Optional entries are created lazily.
  */
 export interface StateEntrySpec {
+  /** A tensor shaped like the parameter, a step count, or such a tensor or `null`. */
   kind: 'tensor' | 'count' | 'tensorOrNull';
+  /** Whether a saved state must hold the entry. */
   required: boolean;
 }
 

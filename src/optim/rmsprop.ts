@@ -9,14 +9,19 @@ import { Optimizer, checkNonNegative } from './optimizer.js';
 
 /** The hyperparameters of `RMSprop`, as every param group holds them. */
 export interface RMSpropHyper {
+  /** Learning rate (default 1e-2). */
   lr: number;
   /** Smoothing constant of the running averages. */
   alpha: number;
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Momentum factor (default 0). */
   momentum: number;
   /** Normalizes by the estimated variance `E[g²] − E[g]²` instead of `E[g²]`. */
   centered: boolean;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize: boolean;
 }
 
@@ -27,7 +32,16 @@ export type RMSpropOptions = Partial<RMSpropHyper>;
  * The state of one parameter: the step count, the running average of the squared gradient, and when used
  * the momentum buffer and (centered) the running average of the gradient.
  */
-export type RMSpropState = { step: number; squareAvg: Tensor; momentumBuffer?: Tensor; gradAvg?: Tensor };
+export type RMSpropState = {
+  /** Steps taken so far. */
+  step: number;
+  /** The running average of the squared gradient, `E[g²]`. */
+  squareAvg: Tensor;
+  /** With momentum: the momentum buffer. */
+  momentumBuffer?: Tensor;
+  /** When centered: the running average of the gradient, `E[g]`. */
+  gradAvg?: Tensor;
+};
 
 /**
  * RMSprop. With `g` the gradient (negated if `maximize`), each step does

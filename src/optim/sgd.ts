@@ -11,11 +11,17 @@ import { Optimizer, checkNonNegative } from './optimizer.js';
 
 /** The hyperparameters of `SGD`, as every param group holds them. */
 export interface SGDHyper {
+  /** Learning rate (required). */
   lr: number;
+  /** Momentum factor (default 0: plain gradient descent). */
   momentum: number;
+  /** Dampening of the momentum: the gradient enters the buffer times `1 − dampening` (default 0). */
   dampening: number;
+  /** L2 penalty added to the gradient as `weightDecay · θ` (default 0). */
   weightDecay: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
   nesterov: boolean;
+  /** Maximise the objective instead of minimising it (default false). */
   maximize: boolean;
 }
 
@@ -23,7 +29,10 @@ export interface SGDHyper {
 export type SGDOptions = Partial<SGDHyper>;
 
 /** SGD's state of one parameter: the momentum buffer, `null` while momentum is 0. */
-export type SGDState = { momentumBuffer: Tensor | null };
+export type SGDState = {
+  /** The momentum buffer `b`, or `null` before the first step with momentum. */
+  momentumBuffer: Tensor | null;
+};
 
 /**
  * Stochastic gradient descent. With `g` the gradient (negated if `maximize`), each step does

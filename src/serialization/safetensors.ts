@@ -20,10 +20,15 @@ import { ArgumentError, SerializationError } from '../errors.js';
 import { backend } from '../backend/registry.js';
 import { formatShape, sizeOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
+import { parseJson } from './json.js';
+import type { ReadLimits, ReadOptions } from './limits.js';
+import { clip, exceeds, resolveLimits } from './limits.js';
 
 /** What {@link loadSafetensors} returns: the tensors by name, and the file's free-form metadata. */
 export interface SafetensorsContents {
+  /** The tensors, by name. */
   tensors: Record<string, Tensor>;
+  /** The header's `__metadata__`: free-form string keys and values (`{}` if the file has none). */
   metadata: Record<string, string>;
 }
 
@@ -57,9 +62,6 @@ const FILE_DTYPE_OF: Readonly<Record<DType, FileDType>> = { float64: 'F64', floa
  * Every tensor then starts at a multiple of its element size, and our bytes match the reference writer's.
  */
 const WRITE_ORDER: readonly DType[] = ['float64', 'float32', 'int32'];
-
-/** The reference implementation's limit: a longer header is taken as a corrupt or hostile file. */
-const MAX_HEADER_BYTES = 100_000_000;
 
 const METADATA_KEY = '__metadata__';
 const ENTRY_KEYS: readonly string[] = ['dtype', 'shape', 'data_offsets'];
@@ -136,14 +138,19 @@ export function saveSafetensors(
  * The format holds only a JSON description and raw numbers, so reading a file cannot execute code, whoever
  * made it. Every malformed file — truncated, a header that is not JSON or does not describe the data section
  * exactly, an unreadable dtype — raises a {@link SerializationError} naming what is wrong and, where it
- * helps, the byte offset in the file; a wrong tensor is never returned.
+ * helps, the byte offset in the file; a wrong tensor is never returned. A file from a stranger is checked
+ * against limits before anything it declares is allocated: its header length (`limits.maxHeaderBytes`,
+ * 16 MiB by default; the reference implementation allows 100 MB), the header's JSON nesting
+ * (`limits.maxJsonDepth`) and the values all its tensors declare (`limits.maxElements`); pass
+ * `{ limits: { … } }` to raise them.
  *
  * @example
  * const { tensors, metadata } = loadSafetensors(bytes);
  * tensors['fc.weight']!.shape; // [10, 784]
  */
-export function loadSafetensors(bytes: Uint8Array): SafetensorsContents {
+export function loadSafetensors(bytes: Uint8Array, options?: ReadOptions): SafetensorsContents {
   const op = 'loadSafetensors';
+  const limits = resolveLimits(options?.limits, op);
   if (!(bytes instanceof Uint8Array)) {
     throw new ArgumentError(op, 'bytes', `expected a Uint8Array, got ${describe(bytes)}`);
   }
@@ -155,10 +162,8 @@ export function loadSafetensors(bytes: Uint8Array): SafetensorsContents {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declaredLength = view.getBigUint64(0, true);
-  if (declaredLength > BigInt(MAX_HEADER_BYTES)) {
-    fail(
-      `the header length at byte 0 is ${declaredLength} bytes, more than the ${MAX_HEADER_BYTES}-byte limit`,
-    );
+  if (declaredLength > BigInt(limits.maxHeaderBytes)) {
+    fail(exceeds(`the header length at byte 0 is ${declaredLength} bytes`, 'maxHeaderBytes', limits));
   }
   const headerLength = Number(declaredLength);
   const dataStart = 8 + headerLength;
@@ -169,15 +174,12 @@ export function loadSafetensors(bytes: Uint8Array): SafetensorsContents {
   }
   const headerText = utf8Decode(bytes.subarray(8, dataStart));
   if (headerText === undefined) fail(`the header (bytes 8‥${dataStart}) is not valid UTF-8`);
-  let header: unknown;
-  try {
-    header = JSON.parse(headerText);
-  } catch (error) {
-    fail(`the header (bytes 8‥${dataStart}) is not valid JSON: ${(error as Error).message}`);
-  }
+  const header = parseJson(headerText, limits, (detail) =>
+    fail(`the header (bytes 8‥${dataStart}) ${detail}`),
+  );
   if (!isRecord(header)) fail(`the header must be a JSON object, got ${describe(header)}`);
   const duplicate = findDuplicateKey(headerText);
-  if (duplicate !== undefined) fail(`the header names ${JSON.stringify(duplicate)} twice`);
+  if (duplicate !== undefined) fail(`the header names ${clip(JSON.stringify(duplicate))} twice`);
 
   const metadata = readMetadata(header[METADATA_KEY], fail);
   const dataLength = bytes.length - dataStart;
@@ -185,6 +187,7 @@ export function loadSafetensors(bytes: Uint8Array): SafetensorsContents {
     .filter(([name]) => name !== METADATA_KEY)
     .map(([name, entry]) => readEntry(name, entry, dataLength, dataStart, fail));
   checkLayout(entries, dataLength, dataStart, fail);
+  checkElements(entries, limits, fail);
 
   const tensors = entries.map((entry): [string, Tensor] => {
     const data = backend().alloc(FILE_DTYPES[entry.dtype].dtype, sizeOf(entry.shape));
@@ -210,7 +213,9 @@ function readMetadata(value: unknown, fail: Fail): Record<string, string> {
   if (!isRecord(value)) fail(`${METADATA_KEY} must be an object of strings, got ${describe(value)}`);
   for (const [key, item] of Object.entries(value)) {
     if (typeof item !== 'string') {
-      fail(`${METADATA_KEY} value of ${JSON.stringify(key)} must be a string, got ${describe(item)}`);
+      fail(
+        `${METADATA_KEY} value of ${clip(JSON.stringify(key))} must be a string, got ${clip(describe(item))}`,
+      );
     }
   }
   return { ...(value as Record<string, string>) };
@@ -223,7 +228,7 @@ function readEntry(
   dataStart: number,
   fail: Fail,
 ): HeaderEntry {
-  const what = `tensor ${JSON.stringify(name)}`;
+  const what = `tensor ${clip(JSON.stringify(name))}`;
   if (utf8Encode(name) === undefined)
     fail(`${what}: the name is not valid Unicode (it holds a lone surrogate)`);
   if (!isRecord(entry))
@@ -232,20 +237,22 @@ function readEntry(
     if (!Object.hasOwn(entry, key)) fail(`${what}: missing ${key}`);
   }
   const unknownKey = Object.keys(entry).find((key) => !ENTRY_KEYS.includes(key));
-  if (unknownKey !== undefined) fail(`${what}: unexpected field ${JSON.stringify(unknownKey)}`);
+  if (unknownKey !== undefined) fail(`${what}: unexpected field ${clip(JSON.stringify(unknownKey))}`);
 
   const { dtype, shape, data_offsets: offsets } = entry;
   if (typeof dtype !== 'string' || !Object.hasOwn(FILE_DTYPES, dtype)) {
     fail(
-      `${what}: unsupported dtype ${JSON.stringify(dtype)}; readable: ${Object.keys(FILE_DTYPES).join(', ')}`,
+      `${what}: unsupported dtype ${clip(JSON.stringify(dtype) ?? 'undefined')}; readable: ${Object.keys(FILE_DTYPES).join(', ')}`,
     );
   }
   if (!Array.isArray(shape) || !shape.every(isCount)) {
-    fail(`${what}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
+    fail(
+      `${what}: shape must be an array of non-negative integers, got ${clip(JSON.stringify(shape) ?? 'undefined')}`,
+    );
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
     fail(
-      `${what}: data_offsets must be two non-negative integers [begin, end], got ${JSON.stringify(offsets)}`,
+      `${what}: data_offsets must be two non-negative integers [begin, end], got ${clip(JSON.stringify(offsets) ?? 'undefined')}`,
     );
   }
   const fileDtype = dtype as FileDType;
@@ -280,7 +287,7 @@ function checkLayout(entries: HeaderEntry[], dataLength: number, dataStart: numb
     }
     if (entry.begin < cursor) {
       fail(
-        `tensor ${JSON.stringify(entry.name)} at data_offsets [${entry.begin}, ${entry.end}] overlaps tensor ${JSON.stringify(previous!.name)} at [${previous!.begin}, ${previous!.end}] (file byte ${dataStart + entry.begin})`,
+        `tensor ${clip(JSON.stringify(entry.name))} at data_offsets [${entry.begin}, ${entry.end}] overlaps tensor ${clip(JSON.stringify(previous!.name))} at [${previous!.begin}, ${previous!.end}] (file byte ${dataStart + entry.begin})`,
       );
     }
     cursor = entry.end;
@@ -290,6 +297,14 @@ function checkLayout(entries: HeaderEntry[], dataLength: number, dataStart: numb
     fail(
       `data bytes ${cursor}‥${dataLength} (file bytes ${dataStart + cursor}‥${dataStart + dataLength}) belong to no tensor`,
     );
+  }
+}
+
+/** The tensors together may not declare more values than `limits.maxElements`. */
+function checkElements(entries: readonly HeaderEntry[], limits: ReadLimits, fail: Fail): void {
+  const total = entries.reduce((sum, entry) => sum + sizeOf(entry.shape), 0);
+  if (total > limits.maxElements) {
+    fail(exceeds(`the ${entries.length} tensors declare ${total} values`, 'maxElements', limits));
   }
 }
 
@@ -305,7 +320,7 @@ function readValues(
   const n = out.length;
   const outOfRange = (i: number, value: number | bigint, size: number): never =>
     fail(
-      `tensor ${JSON.stringify(entry.name)} (${entry.dtype}): element ${i} at file byte ${start + i * size} is ${value}, which does not fit in ${entry.dtype === 'BOOL' ? 'a boolean (0 or 1)' : 'int32'}`,
+      `tensor ${clip(JSON.stringify(entry.name))} (${entry.dtype}): element ${i} at file byte ${start + i * size} is ${value}, which does not fit in ${entry.dtype === 'BOOL' ? 'a boolean (0 or 1)' : 'int32'}`,
     );
   switch (entry.dtype) {
     case 'F64':
@@ -469,8 +484,6 @@ function findDuplicateKey(json: string): string | undefined {
   return undefined;
 }
 
-const PERCENT_ESCAPES = Array.from({ length: 256 }, (_, b) => `%${b.toString(16).padStart(2, '0')}`);
-
 /**
  * UTF-8 bytes of `text`, or `undefined` if it holds a lone surrogate (which has no UTF-8 form). Built on the
  * standard URI functions so the core needs nothing beyond ECMAScript (no `TextEncoder`).
@@ -494,12 +507,10 @@ function utf8Encode(text: string): Uint8Array | undefined {
   return Uint8Array.from(bytes);
 }
 
-/** The text UTF-8 `bytes` encode, or `undefined` if they are not valid UTF-8 (`decodeURIComponent` is strict). */
+/** The text UTF-8 `bytes` encode, or `undefined` if they are not valid UTF-8. */
 function utf8Decode(bytes: Uint8Array): string | undefined {
-  const escaped: string[] = new Array<string>(bytes.length);
-  for (let i = 0; i < bytes.length; i++) escaped[i] = PERCENT_ESCAPES[bytes[i]!]!;
   try {
-    return decodeURIComponent(escaped.join(''));
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     return undefined;
   }

@@ -5,11 +5,15 @@
  */
 import { decode as decodePngBytes, encode as encodePngBytes, convertIndexedToRgb } from 'fast-png';
 import type { DecodedPng } from 'fast-png';
+import { Unzlib } from 'fflate';
 import jpeg from 'jpeg-js';
 import { backend } from '../backend/registry.js';
 import { DataError } from '../data/errors.js';
 import { ArgumentError, DTypeError, ShapeError } from '../errors.js';
 import { Tensor } from '../tensor.js';
+import { inflateCapped } from '../data/inflate.js';
+import type { ReadLimits, ReadOptions } from '../serialization/limits.js';
+import { clip, exceeds, resolveLimits } from '../serialization/limits.js';
 
 /** The image file formats this module reads and writes. */
 export type ImageFormat = 'png' | 'jpeg';
@@ -40,13 +44,8 @@ export interface EncodeJpegOptions {
   quality?: number;
 }
 
-/**
- * Largest image {@link decodeImage} accepts, in megapixels: a guard against "decompression bombs", small
- * files that declare huge images. 150 MP is above any camera's photograph (a 100 MP photo decodes).
- */
-const MAX_MEGAPIXELS = 150;
-/** Memory `jpeg-js` may use while decoding (its own accounting); a 150 MP 4:4:4 JPEG needs about 2.7 GB. */
-const MAX_JPEG_MEMORY_MB = 4096;
+/** Bytes of memory `jpeg-js` may use per pixel allowed (its own accounting; a 4:4:4 JPEG needs about 6). */
+const JPEG_MEMORY_PER_PIXEL = 16;
 const DEFAULT_JPEG_QUALITY = 90;
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -79,11 +78,15 @@ export function imageFormat(bytes: Uint8Array): ImageFormat | null {
  *   the pixels of a gray/RGB image that equal its colour key). Chunk CRCs are checked.
  * - JPEG: baseline and progressive; a one-component (grayscale) JPEG gives C = 1, any other C = 3.
  *
- * Images of more than 150 megapixels are refused before they are decoded (a guard against files that
- * declare huge images).
+ * Files from strangers are checked before they are decoded: an image of more than `limits.maxPixels`
+ * (64 megapixels by default) is refused; a PNG's image data is inflated with a ceiling of exactly what its
+ * header's size needs (so a 1×1 PNG whose data inflates to gigabytes is refused after a few megabytes),
+ * and its embedded profile within `limits.maxInflatedBytes`; a JPEG whose frame header claims more pixels
+ * than its bytes could encode (every 8×8 block costs at least a bit) is refused as truncated.
  *
  * @param bytes the file's contents
  * @param name the file's name, for error messages (default `'image'`)
+ * @param options `limits.maxPixels` and `limits.maxInflatedBytes` can be raised
  * @returns the colour channels `(C, H, W)` and the alpha channel `(1, H, W)` or `null`, `float32` in [0, 1]
  * @throws {DataError} naming the file if it is neither PNG nor JPEG, truncated, corrupt (a bad CRC, a bad
  *   JPEG segment), empty (0 pixels wide or high), too large, or of an unsupported kind
@@ -91,9 +94,10 @@ export function imageFormat(bytes: Uint8Array): ImageFormat | null {
  * @example
  * const { image, alpha } = vision.decodeImage(bytes, 'cat.png');   // image (3, H, W), alpha null
  */
-export function decodeImage(bytes: Uint8Array, name = 'image'): DecodedImage {
+export function decodeImage(bytes: Uint8Array, name = 'image', options?: ReadOptions): DecodedImage {
   const op = 'decodeImage';
-  const file = typeof name === 'string' ? name : String(name);
+  const limits = resolveLimits(options?.limits, op);
+  const file = clip(typeof name === 'string' ? name : String(name));
   if (!(bytes instanceof Uint8Array)) {
     throw new DataError(op, file, {}, `expected the file's bytes as a Uint8Array, got ${describe(bytes)}`);
   }
@@ -108,7 +112,7 @@ export function decodeImage(bytes: Uint8Array, name = 'image'): DecodedImage {
     );
   }
   const fail = (detail: string): DataError => new DataError(op, file, {}, detail);
-  const samples = format === 'png' ? readPng(bytes, fail) : readJpeg(bytes, fail);
+  const samples = format === 'png' ? readPng(bytes, limits, fail) : readJpeg(bytes, limits, fail);
   return { ...toTensors(samples), bitDepth: samples.max === 65535 ? 16 : 8, format };
 }
 
@@ -191,17 +195,18 @@ interface Samples {
 
 type Fail = (detail: string) => DataError;
 
-function readPng(bytes: Uint8Array, fail: Fail): Samples {
+function readPng(bytes: Uint8Array, limits: ReadLimits, fail: Fail): Samples {
   // IHDR is the first chunk: length (4) 'IHDR' (4) width (4) height (4) depth colour compression filter interlace.
   if (bytes.length < 33 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') {
     throw fail('the PNG file is truncated or corrupt: no IHDR header chunk');
   }
   const header = new DataView(bytes.buffer, bytes.byteOffset + 16, 13);
-  checkSize(header.getUint32(0), header.getUint32(4), fail);
+  checkSize(header.getUint32(0), header.getUint32(4), limits, fail);
   const depth = header.getUint8(8);
   if (header.getUint8(12) === 1 && depth < 8) {
     throw fail(`interlaced PNGs with ${depth}-bit samples are not supported (fast-png cannot decode them)`);
   }
+  checkPngInflation(bytes, header, limits, fail);
   let png: DecodedPng;
   try {
     png = decodePngBytes(bytes, { checkCrc: true });
@@ -209,7 +214,7 @@ function readPng(bytes: Uint8Array, fail: Fail): Samples {
     throw fail(`cannot decode this PNG file, it is truncated or corrupt: ${messageOf(error)}`);
   }
   const { width, height } = png;
-  checkSize(width, height, fail);
+  checkSize(width, height, limits, fail);
   if (png.palette !== undefined) {
     let values: Uint8Array;
     try {
@@ -232,27 +237,34 @@ function readPng(bytes: Uint8Array, fail: Fail): Samples {
   );
 }
 
-function readJpeg(bytes: Uint8Array, fail: Fail): Samples {
+function readJpeg(bytes: Uint8Array, limits: ReadLimits, fail: Fail): Samples {
   const frame = jpegFrame(bytes);
   if (frame === null)
     throw fail(
       'cannot decode this JPEG file, it is truncated or corrupt: no frame header before the first scan',
     );
-  checkSize(frame.width, frame.height, fail);
+  checkSize(frame.width, frame.height, limits, fail);
+  // Every 8×8 block of the image costs at least one bit of entropy-coded data.
+  const leastBytes = Math.ceil((Math.ceil(frame.width / 8) * Math.ceil(frame.height / 8)) / 8);
+  if (bytes.length < leastBytes) {
+    throw fail(
+      `the JPEG frame header claims ${frame.width}×${frame.height} pixels, which take at least ${leastBytes} bytes to encode, but the file has ${bytes.length}: it is truncated or corrupt`,
+    );
+  }
   let decoded: { width: number; height: number; data: Uint8Array };
   try {
     decoded = jpeg.decode(bytes, {
       useTArray: true,
       formatAsRGBA: false,
       tolerantDecoding: false,
-      maxResolutionInMP: MAX_MEGAPIXELS,
-      maxMemoryUsageInMB: MAX_JPEG_MEMORY_MB,
+      maxResolutionInMP: limits.maxPixels / 1e6,
+      maxMemoryUsageInMB: Math.ceil((limits.maxPixels * JPEG_MEMORY_PER_PIXEL) / 2 ** 20),
     });
   } catch (error) {
     throw fail(`cannot decode this JPEG file, it is truncated or corrupt: ${messageOf(error)}`);
   }
   const { width, height, data } = decoded;
-  checkSize(width, height, fail);
+  checkSize(width, height, limits, fail);
   if (frame.components !== 1)
     return checkLength({ width, height, stored: 3, colour: 3, values: data, max: 255 }, fail);
   // jpeg-js always returns RGB; a one-component file's three channels are equal.
@@ -288,11 +300,89 @@ function jpegFrame(bytes: Uint8Array): { width: number; height: number; componen
   return null;
 }
 
-function checkSize(width: number, height: number, fail: Fail): void {
+function checkSize(width: number, height: number, limits: ReadLimits, fail: Fail): void {
   if (width === 0 || height === 0) throw fail(`the image is empty (${width}×${height} pixels)`);
-  if (width * height > MAX_MEGAPIXELS * 1e6) {
+  if (width * height > limits.maxPixels) {
+    throw fail(exceeds(`the image is ${width}×${height} = ${width * height} pixels`, 'maxPixels', limits));
+  }
+}
+
+/** Samples per pixel of each PNG colour type. */
+const PNG_CHANNELS: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/** The Adam7 passes: first column, first row, column step, row step. */
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+/**
+ * Inflates a PNG's compressed chunks before `fast-png` does, with ceilings: the image data (`IDAT`) to
+ * exactly the bytes the header's size needs (a filter byte and the packed samples per row, per Adam7
+ * pass when interlaced), an embedded ICC profile (`iCCP`) to `limits.maxInflatedBytes`. A file whose
+ * data would inflate past either is refused after a few megabytes of work.
+ */
+function checkPngInflation(bytes: Uint8Array, header: DataView, limits: ReadLimits, fail: Fail): void {
+  const [width, height, depth] = [header.getUint32(0), header.getUint32(4), header.getUint8(8)];
+  const channels = PNG_CHANNELS[header.getUint8(9)];
+  if (channels === undefined) return; // fast-png names the unknown colour type
+  const rowBytes = (w: number): number => 1 + Math.ceil((w * channels * depth) / 8);
+  let needed = height * rowBytes(width);
+  if (header.getUint8(12) === 1) {
+    needed = 0;
+    for (const [x0, y0, dx, dy] of ADAM7) {
+      const w = Math.ceil((width - x0) / dx);
+      const h = Math.ceil((height - y0) / dy);
+      if (w > 0 && h > 0) needed += h * rowBytes(w);
+    }
+  }
+  if (needed > limits.maxInflatedBytes) {
+    throw fail(exceeds(`the PNG's image data inflates to ${needed} bytes`, 'maxInflatedBytes', limits));
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const imageData: Uint8Array[] = [];
+  for (let at = 8; at + 12 <= bytes.length;) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    const end = at + 12 + length;
+    if (end > bytes.length) break; // fast-png reports the truncation
+    const data = bytes.subarray(at + 8, at + 8 + length);
+    if (type === 'IDAT') imageData.push(data);
+    if (type === 'iCCP') {
+      const zero = data.indexOf(0);
+      if (zero >= 0)
+        inflatePng(data.subarray(zero + 2), limits.maxInflatedBytes, 'its ICC profile', limits, fail);
+    }
+    if (type === 'IEND') break;
+    at = end;
+  }
+  const joined = new Uint8Array(imageData.reduce((sum, d) => sum + d.length, 0));
+  let offset = 0;
+  for (const d of imageData) {
+    joined.set(d, offset);
+    offset += d.length;
+  }
+  inflatePng(joined, needed, `its ${width}×${height} image data`, limits, fail);
+}
+
+/** Inflates zlib `data` to count its output, refusing more than `max` bytes. */
+function inflatePng(data: Uint8Array, max: number, what: string, limits: ReadLimits, fail: Fail): void {
+  let result;
+  try {
+    result = inflateCapped(new Unzlib(), data, max);
+  } catch (error) {
+    throw fail(`cannot decode this PNG file, it is truncated or corrupt: ${messageOf(error)}`);
+  }
+  if (!result.ok) {
     throw fail(
-      `the image is ${width}×${height} = ${((width * height) / 1e6).toFixed(1)} megapixels, more than the ${MAX_MEGAPIXELS} accepted`,
+      max === limits.maxInflatedBytes
+        ? exceeds(`${what} inflates to more than ${result.produced} bytes`, 'maxInflatedBytes', limits)
+        : `${what} inflates to more than ${result.produced} bytes, but needs ${max}: the file is corrupt or hostile`,
     );
   }
 }

@@ -17,7 +17,12 @@ export interface Kernel {
   /** `kH × kW` weights, in correlation orientation. */
   readonly matrix: KernelMatrix;
   /** `matrix[i][j] = column[i] * row[j]` for separable kernels (Gaussian, box/mean, Sobel, Prewitt, Scharr), else null. */
-  readonly separable: { readonly column: readonly number[]; readonly row: readonly number[] } | null;
+  readonly separable: {
+    /** The vertical factor, `kH` values. */
+    readonly column: readonly number[];
+    /** The horizontal factor, `kW` values. */
+    readonly row: readonly number[];
+  } | null;
 }
 
 /** One parameter of a named kernel. */
@@ -26,13 +31,17 @@ export interface KernelParameter {
   readonly name: string;
   /** Value used when the spec leaves the parameter out (for a default that depends on another parameter, its value at the defaults). */
   readonly default: number;
+  /** What the parameter means, with its unit and constraints. */
   readonly description: string;
 }
 
 /** One named kernel: its name, its parameters in spec order, and what it does. */
 export interface KernelDefinition {
+  /** The kernel's name in a spec, e.g. `'gaussian'`. */
   readonly name: string;
+  /** Its parameters, in the order a spec gives them (`gaussian:SIZE:SIGMA`). */
   readonly parameters: readonly KernelParameter[];
+  /** What the kernel does. */
   readonly description: string;
 }
 

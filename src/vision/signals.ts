@@ -18,11 +18,15 @@ export type SignalMode = 'full' | 'same' | 'valid';
 
 /** One panel of a demonstration: values at positions `x`, with the seed's title and axis labels. */
 export interface SignalPanel {
+  /** The panel's title. */
   readonly title: string;
+  /** The label of its x axis. */
   readonly xLabel: string;
+  /** The label of its y axis. */
   readonly yLabel: string;
   /** Positions: sample indices for arrays, the sampled domain for functions; as long as `values`. */
   readonly x: readonly number[];
+  /** The plotted values. */
   readonly values: readonly number[];
 }
 
@@ -38,8 +42,11 @@ export interface SignalDemo {
   readonly operation: 'convolve' | 'correlate';
   /** What the result's values are, when it is worth saying (e.g. that they are not scaled by `dx`). */
   readonly note: string | null;
+  /** The signal. */
   readonly input: SignalPanel;
+  /** The kernel it is convolved (or correlated) with. */
   readonly kernel: SignalPanel;
+  /** The result, in `mode`. */
   readonly result: SignalPanel;
 }
 

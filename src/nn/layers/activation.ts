@@ -17,6 +17,7 @@ export class ReLU extends Module {
 
 /** `x` for x > 0, else `alpha (eˣ − 1)` (`F.elu`); `alpha` ≥ 0, default 1. Shape: any, unchanged. */
 export class ELU extends Module {
+  /** The value negative inputs saturate at is `−alpha` (default 1). */
   readonly alpha: number;
 
   constructor(options?: { alpha?: number }) {
@@ -35,6 +36,7 @@ export class ELU extends Module {
 
 /** `x` for x > 0, else `negativeSlope · x` (`F.leakyRelu`), default slope 0.01. Shape: any, unchanged. */
 export class LeakyReLU extends Module {
+  /** The slope for negative inputs (default 0.01). */
   readonly negativeSlope: number;
 
   constructor(options?: { negativeSlope?: number }) {
@@ -67,6 +69,7 @@ export class Tanh extends Module {
 
 /** Gaussian error linear unit `x Φ(x)` (`F.gelu`), exact or with `approximate: 'tanh'`. Shape: unchanged. */
 export class GELU extends Module {
+  /** `'none'` (default): the exact `x·Φ(x)`; `'tanh'`: PyTorch's tanh approximation. */
   readonly approximate: 'none' | 'tanh';
 
   constructor(options?: { approximate?: 'none' | 'tanh' }) {
@@ -113,6 +116,7 @@ function softmaxDim(options: SoftmaxOptions | undefined, op: string): number | n
 
 /** `softmax` along `dim` (`F.softmax`): non-negative values that sum to 1. Shape: any, unchanged. */
 export class Softmax extends Module {
+  /** The dim the values sum to 1 along; `null` picks it as PyTorch's implicit rule does. */
   readonly dim: number | null;
 
   constructor(options?: SoftmaxOptions) {
@@ -131,6 +135,7 @@ export class Softmax extends Module {
 
 /** `log softmax` along `dim` (`F.logSoftmax`), the input `NLLLoss` expects. Shape: any, unchanged. */
 export class LogSoftmax extends Module {
+  /** The dim of the softmax; `null` picks it as PyTorch's implicit rule does. */
   readonly dim: number | null;
 
   constructor(options?: SoftmaxOptions) {

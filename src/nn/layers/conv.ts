@@ -52,15 +52,23 @@ const PADDING_MODES: readonly ConvPaddingMode[] = ['zeros', 'reflect', 'replicat
 
 /** What every convolution layer stores, as PyTorch's `_ConvNd`. */
 abstract class ConvNd extends Module {
+  /** Channels of the input. */
   readonly inChannels: number;
+  /** Channels of the output. */
   readonly outChannels: number;
+  /** The kernel's size, one entry per spatial dim. */
   readonly kernelSize: readonly number[];
+  /** Step between windows, one entry per spatial dim (default 1). */
   readonly stride: readonly number[];
+  /** Padding on both sides of each spatial dim (default 0), or `'same'` / `'valid'`. */
   readonly padding: readonly number[] | 'same' | 'valid';
+  /** Step between kernel taps, one entry per spatial dim (default 1). */
   readonly dilation: readonly number[];
   /** Only non-zero for transposed convolutions. */
   readonly outputPadding: readonly number[];
+  /** Independent channel groups (default 1). */
   readonly groups: number;
+  /** How the padding is filled (default `'zeros'`). */
   readonly paddingMode: ConvPaddingMode;
 
   constructor(
@@ -139,6 +147,7 @@ abstract class ConvNd extends Module {
   get weight(): Tensor {
     return this.getParameter('weight');
   }
+  /** Registers `value` as the kernel parameter. */
   set weight(value: Tensor) {
     this.registerParameter('weight', value);
   }
@@ -147,6 +156,7 @@ abstract class ConvNd extends Module {
   get bias(): Tensor | null {
     return this.ownParameter('bias');
   }
+  /** Registers `value` as the bias parameter (null removes it). */
   set bias(value: Tensor | null) {
     this.registerParameter('bias', value);
   }

@@ -18,6 +18,7 @@ import { Module } from '../module.js';
  * drop.eval().forward(x);   // x itself
  */
 export class Dropout extends Module {
+  /** The probability of zeroing each element in training mode (default 0.5); the rest are scaled by `1/(1 − p)`. */
   readonly p: number;
 
   constructor(options?: { p?: number }) {

@@ -21,7 +21,9 @@ export interface FlattenLayerOptions {
  * Shape: input `(N, C, H, W)`, output `(N, C·H·W)` with the defaults.
  */
 export class Flatten extends Module {
+  /** First dim to merge (default 1, after the batch dim). */
   readonly startDim: number;
+  /** Last dim to merge, inclusive (default -1). */
   readonly endDim: number;
 
   constructor(options?: FlattenLayerOptions) {

@@ -27,7 +27,9 @@ export interface LinearOptions extends FactoryOptions {
  * fc.forward(randn([64, 3136])).shape   // [64, 128]
  */
 export class Linear extends Module {
+  /** Size of each input sample (the last dim). */
   readonly inFeatures: number;
+  /** Size of each output sample. */
   readonly outFeatures: number;
 
   constructor(inFeatures: number, outFeatures: number, options?: LinearOptions) {
@@ -46,6 +48,7 @@ export class Linear extends Module {
   get weight(): Tensor {
     return this.getParameter('weight');
   }
+  /** Registers `value` as the weight parameter. */
   set weight(value: Tensor) {
     this.registerParameter('weight', value);
   }
@@ -54,6 +57,7 @@ export class Linear extends Module {
   get bias(): Tensor | null {
     return this.ownParameter('bias');
   }
+  /** Registers `value` as the bias parameter (null removes it). */
   set bias(value: Tensor | null) {
     this.registerParameter('bias', value);
   }

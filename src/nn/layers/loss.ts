@@ -30,7 +30,9 @@ export interface CrossEntropyLossOptions extends NLLLossOptions {
 
 /** A loss with a reduction, and for classification an optional class weight kept as buffer `weight`. */
 abstract class WeightedLoss extends Module<[Tensor, Tensor]> {
+  /** `'mean'` (default), `'sum'`, or `'none'` for one loss per sample. */
   readonly reduction: F.Reduction;
+  /** Targets equal to this class index add nothing to the loss (default -100). */
   readonly ignoreIndex: number;
 
   constructor(op: string, options: NLLLossOptions | undefined) {
@@ -70,6 +72,7 @@ abstract class WeightedLoss extends Module<[Tensor, Tensor]> {
  * loss.backward();
  */
 export class CrossEntropyLoss extends WeightedLoss {
+  /** In [0, 1] (default 0): mixes the target with the uniform distribution over the classes. */
   readonly labelSmoothing: number;
 
   constructor(options?: CrossEntropyLossOptions) {
@@ -107,6 +110,7 @@ export class NLLLoss extends WeightedLoss {
 
 /** Mean squared error of `input` and a `target` of the same shape (`F.mseLoss`), as `torch.nn.MSELoss`. */
 export class MSELoss extends Module<[Tensor, Tensor]> {
+  /** `'mean'` (default), `'sum'`, or `'none'` for the squared error of every element. */
   readonly reduction: F.Reduction;
 
   constructor(options?: { reduction?: F.Reduction }) {

@@ -35,10 +35,15 @@ export interface BatchNormLayerOptions extends FactoryOptions {
 
 /** The batch norm settings, parameters and buffers, as PyTorch's `_BatchNorm`. */
 abstract class BatchNormNd extends Module {
+  /** Channels `C` of the input. */
   readonly numFeatures: number;
+  /** Added to the variance for numerical stability (default 1e-5). */
   readonly eps: number;
+  /** Weight of the new batch in the running statistics (default 0.1); `null` for a cumulative average. */
   readonly momentum: number | null;
+  /** Whether the layer has the learnable scale γ and shift β (default true). */
   readonly affine: boolean;
+  /** Whether it keeps running statistics for evaluation mode (default true). */
   readonly trackRunningStats: boolean;
 
   constructor(op: string, numFeatures: number, options: BatchNormLayerOptions | undefined) {
@@ -62,6 +67,7 @@ abstract class BatchNormNd extends Module {
   get weight(): Tensor | null {
     return this.ownParameter('weight');
   }
+  /** Registers `value` as γ. */
   set weight(value: Tensor | null) {
     this.registerParameter('weight', value);
   }
@@ -70,6 +76,7 @@ abstract class BatchNormNd extends Module {
   get bias(): Tensor | null {
     return this.ownParameter('bias');
   }
+  /** Registers `value` as β. */
   set bias(value: Tensor | null) {
     this.registerParameter('bias', value);
   }
@@ -212,8 +219,11 @@ export interface LayerNormLayerOptions extends FactoryOptions {
  * new nn.LayerNorm(16).forward(randn([8, 10, 16]))   // each row of 16 standardised
  */
 export class LayerNorm extends Module {
+  /** The trailing dims normalised over. */
   readonly normalizedShape: readonly number[];
+  /** Added to the variance for numerical stability (default 1e-5). */
   readonly eps: number;
+  /** Whether the layer has a learnable scale and shift of `normalizedShape` (default true). */
   readonly elementwiseAffine: boolean;
 
   constructor(normalizedShape: number | readonly number[], options?: LayerNormLayerOptions) {
@@ -244,6 +254,7 @@ export class LayerNorm extends Module {
   get weight(): Tensor | null {
     return this.ownParameter('weight');
   }
+  /** Registers `value` as the scale. */
   set weight(value: Tensor | null) {
     this.registerParameter('weight', value);
   }
@@ -252,6 +263,7 @@ export class LayerNorm extends Module {
   get bias(): Tensor | null {
     return this.ownParameter('bias');
   }
+  /** Registers `value` as the shift. */
   set bias(value: Tensor | null) {
     this.registerParameter('bias', value);
   }
@@ -288,9 +300,13 @@ export interface GroupNormLayerOptions extends FactoryOptions {
  * new nn.GroupNorm(4, 32).forward(randn([8, 32, 5, 5]))
  */
 export class GroupNorm extends Module {
+  /** Groups the channels are split into; the statistics are taken per group. */
   readonly numGroups: number;
+  /** Channels `C` of the input, a multiple of `numGroups`. */
   readonly numChannels: number;
+  /** Added to the variance for numerical stability (default 1e-5). */
   readonly eps: number;
+  /** Whether the layer has a learnable per-channel scale and shift (default true). */
   readonly affine: boolean;
 
   constructor(numGroups: number, numChannels: number, options?: GroupNormLayerOptions) {
@@ -316,6 +332,7 @@ export class GroupNorm extends Module {
   get weight(): Tensor | null {
     return this.ownParameter('weight');
   }
+  /** Registers `value` as the per-channel scale. */
   set weight(value: Tensor | null) {
     this.registerParameter('weight', value);
   }
@@ -324,6 +341,7 @@ export class GroupNorm extends Module {
   get bias(): Tensor | null {
     return this.ownParameter('bias');
   }
+  /** Registers `value` as the per-channel shift. */
   set bias(value: Tensor | null) {
     this.registerParameter('bias', value);
   }

@@ -11,17 +11,17 @@ import { bool, positiveInt } from '../checks.js';
 import { pyBool, pyInts } from '../format.js';
 import { Module } from '../module.js';
 
-/** A size option: one number for every spatial dim, or one per dim. */
-type Size = number | readonly number[];
+/** A window size, stride, padding or dilation: one number for every spatial axis, or one per axis. */
+export type WindowSize = number | readonly number[];
 
 /** Options of {@link MaxPool1d} and {@link MaxPool2d}. */
 export interface MaxPoolLayerOptions {
   /** Step between windows (default: the kernel size). */
-  stride?: Size | null;
+  stride?: WindowSize | null;
   /** Implicit −∞ padding on both sides (default 0), at most half the kernel size. */
-  padding?: Size;
+  padding?: WindowSize;
   /** Step between the elements of a window (default 1). */
-  dilation?: Size;
+  dilation?: WindowSize;
   /** Round the output size up rather than down (default false). */
   ceilMode?: boolean;
 }
@@ -29,9 +29,9 @@ export interface MaxPoolLayerOptions {
 /** Options of {@link AvgPool1d} and {@link AvgPool2d}. */
 export interface AvgPoolLayerOptions {
   /** Step between windows (default: the kernel size). */
-  stride?: Size | null;
+  stride?: WindowSize | null;
   /** Implicit zero padding on both sides (default 0), at most half the kernel size. */
-  padding?: Size;
+  padding?: WindowSize;
   /** Round the output size up rather than down (default false). */
   ceilMode?: boolean;
   /** Count the padding zeros in the divisor (default true). */
@@ -42,10 +42,10 @@ export interface AvgPoolLayerOptions {
 function checkWindow(
   op: string,
   dims: number,
-  kernelSize: Size,
-  stride: Size,
-  padding: Size,
-  dilation: Size,
+  kernelSize: WindowSize,
+  stride: WindowSize,
+  padding: WindowSize,
+  dilation: WindowSize,
 ): void {
   const kernel = normalizeTuple(kernelSize, dims, op, 'kernelSize');
   normalizeTuple(stride, dims, op, 'stride');
@@ -64,14 +64,18 @@ function checkWindow(
 
 /** Max pooling settings, kept as given (as PyTorch's `_MaxPoolNd`). */
 abstract class MaxPoolNd extends Module {
-  readonly kernelSize: Size;
+  /** The window size, as given. */
+  readonly kernelSize: WindowSize;
   /** The kernel size when no stride was given. */
-  readonly stride: Size;
-  readonly padding: Size;
-  readonly dilation: Size;
+  readonly stride: WindowSize;
+  /** Implicit −∞ padding on both sides, as given (default 0). */
+  readonly padding: WindowSize;
+  /** Step between the elements of a window, as given (default 1). */
+  readonly dilation: WindowSize;
+  /** Round output sizes up instead of down (default false). */
   readonly ceilMode: boolean;
 
-  constructor(op: string, dims: number, kernelSize: Size, options: MaxPoolLayerOptions | undefined) {
+  constructor(op: string, dims: number, kernelSize: WindowSize, options: MaxPoolLayerOptions | undefined) {
     super();
     this.kernelSize = kernelSize;
     this.stride = options?.stride ?? kernelSize;
@@ -81,6 +85,7 @@ abstract class MaxPoolNd extends Module {
     checkWindow(op, dims, this.kernelSize, this.stride, this.padding, this.dilation);
   }
 
+  /** The options `F.maxPool1d`/`F.maxPool2d` take. */
   protected poolOptions(): F.MaxPoolOptions {
     return { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
   }
@@ -95,7 +100,7 @@ abstract class MaxPoolNd extends Module {
  * `Lout = floor((L + 2·padding − dilation·(kernelSize − 1) − 1) / stride) + 1` (rounded up with `ceilMode`).
  */
 export class MaxPool1d extends MaxPoolNd {
-  constructor(kernelSize: Size, options?: MaxPoolLayerOptions) {
+  constructor(kernelSize: WindowSize, options?: MaxPoolLayerOptions) {
     super('MaxPool1d', 1, kernelSize, options);
   }
 
@@ -112,7 +117,7 @@ export class MaxPool1d extends MaxPoolNd {
  * new nn.MaxPool2d(2).forward(randn([64, 32, 28, 28])).shape   // [64, 32, 14, 14]
  */
 export class MaxPool2d extends MaxPoolNd {
-  constructor(kernelSize: Size, options?: MaxPoolLayerOptions) {
+  constructor(kernelSize: WindowSize, options?: MaxPoolLayerOptions) {
     super('MaxPool2d', 2, kernelSize, options);
   }
 
@@ -128,12 +133,16 @@ export class MaxPool2d extends MaxPoolNd {
 export class AvgPool1d extends Module {
   /** One-element lists, as PyTorch stores them for `AvgPool1d`. */
   readonly kernelSize: readonly number[];
+  /** Step between windows (default: the kernel size). */
   readonly stride: readonly number[];
+  /** Implicit zero padding on both sides (default 0). */
   readonly padding: readonly number[];
+  /** Round the output length up instead of down (default false). */
   readonly ceilMode: boolean;
+  /** Count the padding zeros in the divisor (default true). */
   readonly countIncludePad: boolean;
 
-  constructor(kernelSize: Size, options?: AvgPoolLayerOptions) {
+  constructor(kernelSize: WindowSize, options?: AvgPoolLayerOptions) {
     super();
     const op = 'AvgPool1d';
     this.kernelSize = normalizeTuple(kernelSize, 1, op, 'kernelSize');
@@ -167,15 +176,20 @@ export class AvgPool1d extends Module {
  * new nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false })
  */
 export class AvgPool2d extends Module {
-  readonly kernelSize: Size;
+  /** The window size, as given. */
+  readonly kernelSize: WindowSize;
   /** The kernel size when no stride was given. */
-  readonly stride: Size;
-  readonly padding: Size;
+  readonly stride: WindowSize;
+  /** Implicit zero padding on both sides, as given (default 0). */
+  readonly padding: WindowSize;
+  /** Round output sizes up instead of down (default false). */
   readonly ceilMode: boolean;
+  /** Count the padding zeros in the divisor (default true). */
   readonly countIncludePad: boolean;
+  /** Divide every window sum by this instead of the window size, or `null` (default). */
   readonly divisorOverride: number | null;
 
-  constructor(kernelSize: Size, options?: AvgPoolLayerOptions & { divisorOverride?: number | null }) {
+  constructor(kernelSize: WindowSize, options?: AvgPoolLayerOptions & { divisorOverride?: number | null }) {
     super();
     const op = 'AvgPool2d';
     this.kernelSize = kernelSize;
@@ -209,6 +223,7 @@ export class AvgPool2d extends Module {
  * keeps that input size). `new nn.AdaptiveAvgPool2d(1)` is global average pooling.
  */
 export class AdaptiveAvgPool2d extends Module {
+  /** The output's `[H, W]` (one number for both); `null` keeps the input's size along that axis. */
   readonly outputSize: number | readonly (number | null)[];
 
   constructor(outputSize: number | readonly (number | null)[]) {

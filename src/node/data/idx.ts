@@ -8,6 +8,7 @@ import { isGzip } from '../../data/gzip.js';
 import { parseIdx } from '../../data/idx.js';
 import { parseIdxImages, parseIdxLabels } from '../../data/mnist.js';
 import type { DatasetSplits, LabelledImages } from '../../data/dataset.js';
+import type { ReadOptions } from '../../serialization/limits.js';
 import type { Tensor } from '../../tensor.js';
 import { isDirectory, isFile, readClassNames, readDataFile } from './files.js';
 
@@ -23,17 +24,17 @@ export const FASHION_MNIST_SUBSET_DIR: string = fileURLToPath(
 );
 
 /**
- * Reads an IDX file of any rank (gzip or raw), as {@link parseIdx}.
+ * Reads an IDX file of any rank (gzip or raw), as {@link parseIdx} (whose `options.limits` it takes).
  *
  * @example
  * readIdxFile('/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz').shape  // [10000]
  */
-export function readIdxFile(path: string): Tensor {
-  return parseIdx(readDataFile(path, 'readIdxFile'), path);
+export function readIdxFile(path: string, options?: ReadOptions): Tensor {
+  return parseIdx(readDataFile(path, 'readIdxFile'), path, options);
 }
 
 /** Options of {@link loadIdxDataset}. */
-export interface LoadIdxDatasetOptions {
+export interface LoadIdxDatasetOptions extends ReadOptions {
   /**
    * Class names by label. By default the lines of `classes.txt` in the folder if there is one, else the
    * labels themselves (`'0'`, `'1'`, …); pass `data.FASHION_MNIST_CLASSES` for a Fashion-MNIST folder
@@ -68,8 +69,8 @@ const FILES = {
 export function loadIdxDataset(dir: string, options?: LoadIdxDatasetOptions): DatasetSplits {
   const op = 'loadIdxDataset';
   if (!isDirectory(dir)) throw new DataError(op, dir, {}, 'is not a folder');
-  const train = loadSplit(dir, FILES.trainImages, FILES.trainLabels);
-  const test = loadSplit(dir, FILES.testImages, FILES.testLabels);
+  const train = loadSplit(dir, FILES.trainImages, FILES.trainLabels, options);
+  const test = loadSplit(dir, FILES.testImages, FILES.testLabels, options);
   const [trainH, trainW] = train.images.shape.slice(2);
   const [testH, testW] = test.images.shape.slice(2);
   if (trainH !== testH || trainW !== testW) {
@@ -104,12 +105,17 @@ interface LoadedSplit extends LabelledImages {
   readonly labelsPath: string;
 }
 
-function loadSplit(dir: string, imagesStem: string, labelsStem: string): LoadedSplit {
+function loadSplit(
+  dir: string,
+  imagesStem: string,
+  labelsStem: string,
+  options: ReadOptions | undefined,
+): LoadedSplit {
   const imagesPath = findIdxFile(dir, imagesStem);
   const labelsPath = findIdxFile(dir, labelsStem);
-  const images = parseIdxImages(readDataFile(imagesPath, 'loadIdxDataset'), imagesPath);
+  const images = parseIdxImages(readDataFile(imagesPath, 'loadIdxDataset'), imagesPath, options);
   const labelBytes = readDataFile(labelsPath, 'loadIdxDataset');
-  const labels = parseIdxLabels(labelBytes, labelsPath);
+  const labels = parseIdxLabels(labelBytes, labelsPath, options);
   if (labels.shape[0] !== images.shape[0]) {
     throw new DataError(
       'loadIdxDataset',

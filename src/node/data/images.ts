@@ -35,7 +35,9 @@ export interface ImageFolderOptions extends DecodeImageOptions {
 
 /** One image file of an {@link ImageFolder} and its label. */
 export interface ImageFolderEntry {
+  /** The image file's path. */
   readonly path: string;
+  /** Its class's label: the index of its folder among the sorted class folders. */
   readonly label: number;
 }
 
@@ -54,11 +56,15 @@ export interface ImageFolderEntry {
  * const loader = new data.DataLoader(folder, { batchSize: 32, shuffle: true, seed: 0 });
  */
 export class ImageFolder implements Dataset {
+  /** The folder holding one sub-folder per class. */
   readonly root: string;
+  /** The class names (the sub-folders' names), sorted; a sample's label indexes them. */
   readonly classes: readonly string[];
+  /** Every image file with its label, sorted by path within each class. */
   readonly samples: readonly ImageFolderEntry[];
   private readonly channels: 1 | 3;
   private readonly transform: Transform | undefined;
+  private readonly limits: ImageFolderOptions['limits'];
 
   constructor(root: string, options?: ImageFolderOptions) {
     const op = 'ImageFolder';
@@ -66,6 +72,7 @@ export class ImageFolder implements Dataset {
     this.root = root;
     this.channels = options?.channels ?? 3;
     this.transform = options?.transform;
+    this.limits = options?.limits;
     const classes = listFolder(root, op)
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name)
@@ -95,7 +102,7 @@ export class ImageFolder implements Dataset {
   get(index: number): Sample {
     checkIndex(index, this.length, 'ImageFolder.get', 'index');
     const { path, label } = this.samples[index]!;
-    const image = readImage(path, { channels: this.channels });
+    const image = readImage(path, { channels: this.channels, limits: this.limits });
     return {
       input: this.transform === undefined ? image : this.transform(image),
       target: tensor(label, undefined, { dtype: 'int32' }),

@@ -5,6 +5,7 @@
 import { dirname, extname } from 'node:path';
 import { ArgumentError, SerializationError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
+import type { ReadOptions } from '../../serialization/limits.js';
 import type { DecodedImage, ImageFormat } from '../../vision/codec.js';
 import { decodeImage, encodeJpeg, encodePng } from '../../vision/codec.js';
 import { isDirectory, readDataFile } from '../data/files.js';
@@ -23,7 +24,7 @@ export interface WriteImageFileOptions {
 }
 
 /**
- * Reads and decodes a PNG or JPEG file, as `vision.decodeImage` does.
+ * Reads and decodes a PNG or JPEG file, as `vision.decodeImage` does (with its `options.limits`).
  *
  * @returns the colour channels `(C, H, W)`, the alpha channel `(1, H, W)` or `null`, the bit depth and format
  * @throws {DataError} naming the path if the file is missing, unreadable, not an image, truncated or corrupt
@@ -31,9 +32,9 @@ export interface WriteImageFileOptions {
  * @example
  * const { image, alpha } = readImageFile('data/images/chelsea.png');   // image (3, 300, 451)
  */
-export function readImageFile(path: string): DecodedImage {
+export function readImageFile(path: string, options?: ReadOptions): DecodedImage {
   checkPath(path, 'readImageFile');
-  return decodeImage(readDataFile(path, 'readImageFile'), path);
+  return decodeImage(readDataFile(path, 'readImageFile'), path, options);
 }
 
 /**
