@@ -197,7 +197,6 @@ void describe('convnet train under signals (child processes)', () => {
       if (existsSync(out)) assert.doesNotThrow(() => loadCheckpointFile(out), 'the checkpoint on disk loads');
     }
     t.diagnostic(log.join('\n'));
-    console.log(log.join('\n'));
     if (epochsSaved() < EPOCHS) {
       const argv = existsSync(trainingStatePath(out))
         ? ['--resume', out, '--epochs', String(EPOCHS)]
