@@ -47,7 +47,7 @@ writeFileSync(
     ],
   }),
 );
-const EPOCHS = 8;
+const EPOCHS = 12;
 const RUN = [
   '--model',
   WIDE,
@@ -164,8 +164,8 @@ void describe('convnet train under signals (child processes)', () => {
         : ['train', ...RUN, '--epochs', String(EPOCHS), '--out', out];
       const mode = next() < 0.6 ? 'save' : 'delay';
       // A save makes two temporaries and renames them: 4 events; the first, the write probe, makes 2.
-      const events = 3 + Math.floor(next() * 10);
-      const delay = Math.round(next() * 1500);
+      const events = 3 + Math.floor(next() * 28);
+      const delay = Math.round(next() * 700);
       let watcher: FSWatcher | undefined;
       let seen = 0;
       let timer: NodeJS.Timeout | undefined;
