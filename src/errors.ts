@@ -60,7 +60,9 @@ export class GradcheckError extends ConvnetError {
     readonly inputIndex: number,
     /** Row-major index of the worst entry inside that input. */
     readonly elementIndex: number,
+    /** That entry of the vector-Jacobian product `vᵀJ` as autograd computed it. */
     readonly analytical: number,
+    /** That entry of `vᵀJ` by central differences of `⟨f(x), v⟩`, step `eps`. */
     readonly numerical: number,
   ) {
     super('gradcheck', `inputs[${inputIndex}]`, detail);

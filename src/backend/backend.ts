@@ -47,8 +47,11 @@ export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 
 /** A strided view into a flat array: element `[i0, i1, …]` is at `offset + Σ i_d * strides[d]`. */
 export interface StridedView {
+  /** Flat index of element `[0, 0, …]`. */
   readonly offset: number;
+  /** The view's shape, which is also the shape of its contiguous copy. */
   readonly shape: Shape;
+  /** Elements (not bytes) to step in the flat array per index along each axis of `shape`. */
   readonly strides: readonly number[];
 }
 
@@ -57,9 +60,13 @@ export interface StridedView {
  * windows only, `out_d = floor((L_d - dilation_d * (w_d - 1) - 1) / stride_d) + 1`.
  */
 export interface WindowSpec {
+  /** Shape of the whole input; the leading `inputShape.length - windowShape.length` axes are not windowed. */
   readonly inputShape: Shape;
+  /** Taps per window along each windowed axis. */
   readonly windowShape: Shape;
+  /** Elements between the starts of consecutive windows, per windowed axis. */
   readonly stride: readonly number[];
+  /** Elements between consecutive taps of a window, per windowed axis (1: adjacent). */
   readonly dilation: readonly number[];
 }
 
@@ -69,23 +76,37 @@ export interface WindowSpec {
  * likewise `B`. A batch stride of 0 reuses one matrix for every batch entry.
  */
 export interface GemmSpec {
+  /** The left operands, row-major, `A[b]` from element `b * aBatchStride`; its dtype is the result's. */
   readonly a: TypedArray;
+  /** The right operands, row-major, `B[b]` from element `b * bBatchStride`; the same dtype as `a`. */
   readonly b: TypedArray;
+  /** Number of products; the result is `(batch, m, n)`. */
   readonly batch: number;
+  /** Rows of `op(A)` and of the result. */
   readonly m: number;
+  /** Columns of `op(A)` and rows of `op(B)`: the length of each dot product. */
   readonly k: number;
+  /** Columns of `op(B)` and of the result. */
   readonly n: number;
+  /** `A[b]` is stored `(k, m)` and `op(A) = Aᵀ`; otherwise stored `(m, k)` and used as is. */
   readonly transA: boolean;
+  /** `B[b]` is stored `(n, k)` and `op(B) = Bᵀ`; otherwise stored `(k, n)` and used as is. */
   readonly transB: boolean;
+  /** Elements from one `A[b]` to the next (`m·k` for a stacked batch, 0 to reuse one matrix). */
   readonly aBatchStride: number;
+  /** Elements from one `B[b]` to the next (`k·n` for a stacked batch, 0 to reuse one matrix). */
   readonly bBatchStride: number;
 }
 
 /** Padding of every axis of an array: `before[d]` and `after[d]` elements (negative values crop). */
 export interface PadSpec {
+  /** Shape of the input; the result has `inputShape[d] + before[d] + after[d]` along axis `d`. */
   readonly inputShape: Shape;
+  /** Elements added before each axis (negative: removed from its start), one per axis. */
   readonly before: readonly number[];
+  /** Elements added after each axis (negative: removed from its end), one per axis. */
   readonly after: readonly number[];
+  /** How the added elements are filled, see {@link PadMode}. */
   readonly mode: PadMode;
   /** Fill value for `'constant'`. */
   readonly value: number;
@@ -93,8 +114,11 @@ export interface PadSpec {
 
 /** Which gradients {@link Backend.conv2dBackward} computes. */
 export interface ConvGradientNeeds {
+  /** Compute the gradient with respect to the input `x`. */
   readonly input: boolean;
+  /** Compute the gradient with respect to the weight (the only one that reads `x`). */
   readonly weight: boolean;
+  /** Compute the gradient with respect to the bias. */
   readonly bias: boolean;
 }
 
@@ -110,24 +134,37 @@ export interface ConvGradients {
 
 /** The hyperparameters of one {@link Backend.sgdStep}, as PyTorch's `SGD`. */
 export interface SgdStepSpec {
+  /** Learning rate: `param −= lr · d`. */
   readonly lr: number;
+  /** Momentum factor, used when a momentum buffer is passed: `b = momentum·b + (1 − dampening)·d`. */
   readonly momentum: number;
+  /** Dampening of momentum: the new `d` enters the buffer weighted `1 − dampening` (not on the first step). */
   readonly dampening: number;
+  /** L2 penalty: `weightDecay · param` is added to the gradient (0: none). */
   readonly weightDecay: number;
+  /** Nesterov momentum: step along `d + momentum·b` instead of `b`. */
   readonly nesterov: boolean;
+  /** Maximize the objective: the gradient's sign is flipped before anything else. */
   readonly maximize: boolean;
 }
 
 /** The hyperparameters of one {@link Backend.adamStep}, as PyTorch's `Adam` and `AdamW`. */
 export interface AdamStepSpec {
+  /** Learning rate. */
   readonly lr: number;
+  /** Decay rate of the running mean of the gradient, `m` (PyTorch's `betas[0]`). */
   readonly beta1: number;
+  /** Decay rate of the running mean of the squared gradient, `v` (PyTorch's `betas[1]`). */
   readonly beta2: number;
+  /** Added to the bias-corrected `√v` in the denominator, for numerical stability. */
   readonly eps: number;
+  /** Weight decay: `weightDecay · θ` added to the gradient (Adam), or the shrink of `decoupled` (0: none). */
   readonly weightDecay: number;
   /** AdamW: the decay shrinks the parameter (`θ ← θ (1 − lr·weightDecay)`) instead of joining the gradient. */
   readonly decoupled: boolean;
+  /** AMSGrad: divide by the running maximum of `v` (kept in `maxExpAvgSq`) instead of `v`. */
   readonly amsgrad: boolean;
+  /** Maximize the objective: the gradient's sign is flipped before anything else. */
   readonly maximize: boolean;
   /** The parameter's step count, this step included (1 on the first step). */
   readonly step: number;
@@ -207,7 +244,15 @@ export interface Backend {
    * `(planes, outH, outW)` and where each was, as a flat index `h·W + w` into its input plane (PyTorch's
    * `return_indices`). The first maximum wins; NaN counts as the maximum.
    */
-  maxPool2d(x: TypedArray, g: Pool2dGeometry): { values: TypedArray; indices: Int32Array };
+  maxPool2d(
+    x: TypedArray,
+    g: Pool2dGeometry,
+  ): {
+    /** The maxima, `(planes, outH, outW)`. */
+    values: TypedArray;
+    /** Where each maximum was, `(planes, outH, outW)`: its flat index `h·W + w` in its input plane. */
+    indices: Int32Array;
+  };
   /** The adjoint of max pooling: each gradient added to the input element `indices` names; `(planes, H, W)`. */
   maxPool2dBackward(grad: TypedArray, indices: Int32Array, g: Pool2dGeometry): TypedArray;
   /** Average pooling of each plane, padding counting as 0, each sum divided as `divisor` says. */

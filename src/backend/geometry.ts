@@ -68,16 +68,23 @@ export function poolOutputSize(
  * with `g = floor(o / (outChannels / groups))`, `cin = inChannels / groups`, and `x` zero outside the input.
  */
 export interface Conv2dGeometry {
+  /** Samples in the batch, `N`. */
   readonly batch: number;
+  /** Input channels, `Cin`: a multiple of `groups`. */
   readonly inChannels: number;
+  /** Output channels, `Cout`: a multiple of `groups`. */
   readonly outChannels: number;
+  /** Channel groups: group `g` maps input channels `g·Cin/groups …` to output channels `g·Cout/groups …`. */
   readonly groups: number;
   /** `[H, W]` of the input, before padding. */
   readonly inputSize: Pair;
+  /** `[kH, kW]`: taps of the kernel along each axis. */
   readonly kernelSize: Pair;
+  /** `[sH, sW]`: input elements between the starts of consecutive windows. */
   readonly stride: Pair;
   /** Zeros before the input along each axis (top, left). */
   readonly padding: Pair;
+  /** `[dH, dW]`: input elements between consecutive kernel taps (1: adjacent). */
   readonly dilation: Pair;
   /** `[outH, outW]`. */
   readonly outputSize: Pair;
@@ -142,11 +149,17 @@ export function conv2dShapes(g: Conv2dGeometry): {
 export interface Pool2dGeometry {
   /** Independent planes: `N · C`. */
   readonly planes: number;
+  /** `[H, W]` of each input plane, before padding. */
   readonly inputSize: Pair;
+  /** `[kH, kW]`: taps of the window along each axis. */
   readonly kernelSize: Pair;
+  /** `[sH, sW]`: input elements between the starts of consecutive windows. */
   readonly stride: Pair;
+  /** Implicit padding before the input along each axis (top, left): −∞ for max, 0 for average pooling. */
   readonly padding: Pair;
+  /** `[dH, dW]`: input elements between consecutive window taps (1: adjacent). */
   readonly dilation: Pair;
+  /** `[outH, outW]`: windows per axis, from {@link poolOutputSize}. */
   readonly outputSize: Pair;
 }
 

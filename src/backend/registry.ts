@@ -16,7 +16,10 @@ import { wasmBackend, wasmSimdSupported } from '../backends/wasm/index.js';
 export type BackendMethod = Exclude<keyof Backend, 'name'>;
 
 /** A backend that implements some methods; the `js` backend supplies the rest when it is registered. */
-export type PartialBackend = Partial<Pick<Backend, BackendMethod>> & { readonly name: string };
+export type PartialBackend = Partial<Pick<Backend, BackendMethod>> & {
+  /** The name `setBackend` will know it by; non-empty. */
+  readonly name: string;
+};
 
 const METHODS = (Object.keys(jsBackend) as (keyof Backend)[]).filter(
   (key): key is BackendMethod => key !== 'name',

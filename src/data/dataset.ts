@@ -41,8 +41,11 @@ export interface LabelledImages {
 
 /** A dataset's training and test splits and the names of its classes (index = label). */
 export interface DatasetSplits {
+  /** The training split. */
   readonly train: LabelledImages;
+  /** The test split. */
   readonly test: LabelledImages;
+  /** Class names, `classes[label]`. */
   readonly classes: readonly string[];
 }
 
@@ -56,7 +59,9 @@ export interface DatasetSplits {
  * dataset.get(0).input.shape  // [3, 32, 32]
  */
 export class TensorDataset implements BatchedDataset {
+  /** Every sample's input, stacked along dim 0. */
   readonly input: Tensor;
+  /** Every sample's target, stacked along dim 0 (the same size along it as `input`). */
   readonly target: Tensor;
 
   constructor(input: Tensor, target: Tensor) {

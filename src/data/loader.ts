@@ -42,12 +42,17 @@ export interface DataLoaderOptions {
  * }
  */
 export class DataLoader implements Iterable<Sample> {
+  /** The dataset the batches are drawn from. */
   readonly dataset: Dataset;
+  /** Samples per batch (the last batch may have fewer, unless `dropLast`). */
   readonly batchSize: number;
+  /** Whether each epoch visits the samples in a new random order. */
   readonly shuffle: boolean;
+  /** Whether the last batch is left out when it would be smaller than `batchSize`. */
   readonly dropLast: boolean;
   /** The generator the shuffled orders come from. */
   readonly generator: Generator;
+  /** Applied to each batch's stacked input, if given. */
   readonly transform: Transform | undefined;
 
   constructor(dataset: Dataset, options?: DataLoaderOptions) {

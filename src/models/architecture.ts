@@ -45,13 +45,16 @@ export type JsonValue =
 
 /** One layer: its type (a PyTorch class name, e.g. `'Conv2d'`) and its constructor arguments in camelCase. */
 export interface LayerSpec {
+  /** The layer's PyTorch class name, one of {@link LAYER_TYPES}. */
   readonly type: LayerType;
   readonly [field: string]: JsonValue | undefined;
 }
 
 /** A model as data: an optional name and the layers applied in order (an `nn.Sequential`). */
 export interface Architecture {
+  /** A name for the model, e.g. `'small-cnn'`. */
   readonly name?: string;
+  /** The layers, applied in order to the input. */
   readonly layers: readonly LayerSpec[];
 }
 
@@ -281,7 +284,11 @@ const LAYER_KINDS = {
   Tanh: { ...noFields, build: () => new Tanh() },
 } as const satisfies Record<string, LayerKind>;
 
-/** The layer types an architecture may use. */
+/**
+ * The layer types an architecture may use.
+ *
+ * @useDeclaredType
+ */
 export type LayerType = keyof typeof LAYER_KINDS;
 
 /** Every layer type an architecture may use, as a list. */

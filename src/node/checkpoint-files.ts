@@ -103,7 +103,9 @@ export function saveCheckpointWithState(
 
 /** A checkpoint and the training state saved with it. */
 export interface CheckpointWithState {
+  /** The checkpoint: the rebuilt model with its weights, and its metadata. */
   readonly checkpoint: Checkpoint;
+  /** The training state saved with it. */
   readonly state: TrainingState;
   /**
    * How the two were found to belong together: `'verified'` (the state records this checkpoint's

@@ -41,7 +41,10 @@ export const nodeThreadSpawner: ThreadSpawner = {
   },
 };
 
-/** Installs {@link nodeThreadSpawner} as the wasm backend's way of starting threads. */
+/**
+ * Makes the wasm backend start its threads as Node `worker_threads` workers, one per core (at most 256,
+ * as `setNumThreads` allows). `convnet-ts/node` calls this on import.
+ */
 export function installNodeThreads(): void {
   installThreadSpawner(nodeThreadSpawner);
 }

@@ -17,7 +17,10 @@ import { NonFiniteError } from './errors.js';
 import { findNonFinite } from './finite.js';
 
 /** Batches of `{ input, target }` and how many there are, as a `DataLoader` gives them. */
-export type BatchSource = Iterable<Sample> & { readonly length: number };
+export type BatchSource = Iterable<Sample> & {
+  /** Batches in one pass, as {@link BatchProgress.batches} reports it. */
+  readonly length: number;
+};
 
 /** What a loop reports after each batch. */
 export interface BatchProgress {
@@ -69,7 +72,10 @@ export interface TrainProgress extends BatchProgress {
 /** Options of {@link trainEpoch} and {@link trainBatches}. */
 export interface TrainEpochOptions {
   /** Stepped after every batch, its update skipped or not (a per-batch schedule such as `OneCycleLR`). */
-  batchScheduler?: { step(): void };
+  batchScheduler?: {
+    /** Advances the schedule by one batch. */
+    step(): void;
+  };
   /** Called after every batch. */
   onBatch?: (progress: TrainProgress) => void;
   /**

@@ -30,11 +30,31 @@ import { unpackArchive } from './unpack-archive.js';
  *   },
  * });
  */
-export type DownloadProgress = { readonly file: string } & (
+export type DownloadProgress = {
+  /** The dataset file, or the unpacked member's path relative to the folder. */
+  readonly file: string;
+} & (
   | FetchEvent
-  | { readonly type: 'skip'; readonly path: string }
-  | { readonly type: 'saved'; readonly path: string; readonly bytes: number }
-  | { readonly type: 'unpacked'; readonly path: string }
+  | {
+      /** The event's kind. */
+      readonly type: 'skip';
+      /** The file's path on disk, inside `dir`. */
+      readonly path: string;
+    }
+  | {
+      /** The event's kind. */
+      readonly type: 'saved';
+      /** The file's path on disk, inside `dir`. */
+      readonly path: string;
+      /** The file's size in bytes. */
+      readonly bytes: number;
+    }
+  | {
+      /** The event's kind. */
+      readonly type: 'unpacked';
+      /** The member's path on disk, inside `dir`. */
+      readonly path: string;
+    }
 );
 
 /** Options of {@link downloadDataset}. */
@@ -69,7 +89,12 @@ export interface DownloadedDataset {
 export interface DownloadedFile {
   /** As in {@link DownloadProgress}. */
   readonly file: string;
+  /** The file's path on disk, inside `dir`. */
   readonly path: string;
+  /**
+   * `'present'`: already there and valid; `'downloaded'`: fetched and verified now; `'unpacked'`: written
+   * from an archive now; `'written'`: `classes.txt`, written now.
+   */
   readonly status: 'present' | 'downloaded' | 'unpacked' | 'written';
 }
 

@@ -16,20 +16,38 @@ import { DownloadError } from './errors.js';
 /** What {@link fetchFile} reports while it works, for a progress bar. */
 export type FetchEvent =
   /** The server answered; `totalBytes` is its `Content-Length`, when it sent one. */
-  | { readonly type: 'start'; readonly url: string; readonly attempt: number; readonly totalBytes?: number }
+  | {
+      /** The event's kind. */
+      readonly type: 'start';
+      /** The URL being downloaded. */
+      readonly url: string;
+      /** Which attempt this is: 1 for the first, 2 for the first retry… */
+      readonly attempt: number;
+      /** The file's size in bytes, when the server sent a `Content-Length`. */
+      readonly totalBytes?: number;
+    }
   /** More bytes arrived (one event per chunk received, typically tens of kilobytes). */
   | {
+      /** The event's kind. */
       readonly type: 'progress';
+      /** The URL being downloaded. */
       readonly url: string;
+      /** Bytes received so far in this attempt (it restarts from 0 on a retry). */
       readonly receivedBytes: number;
+      /** The file's size in bytes, when the server sent a `Content-Length`. */
       readonly totalBytes?: number;
     }
   /** Attempt `attempt` failed with a transient `error`; the next one starts after `delayMs`. */
   | {
+      /** The event's kind. */
       readonly type: 'retry';
+      /** The URL being downloaded. */
       readonly url: string;
+      /** The attempt that failed (1 for the first). */
       readonly attempt: number;
+      /** Milliseconds until the next attempt: `retryDelayMs`, doubled after each further failure. */
       readonly delayMs: number;
+      /** Why the attempt failed. */
       readonly error: DownloadError;
     };
 
@@ -51,8 +69,11 @@ export interface FetchFileOptions {
 
 /** A file {@link fetchFile} saved. */
 export interface FetchedFile {
+  /** Where the file was saved: the `path` passed to {@link fetchFile}. */
   readonly path: string;
+  /** The file's size in bytes. */
   readonly bytes: number;
+  /** The file's MD5, 32 lower-case hex digits (the expected one, since it matched). */
   readonly md5: string;
 }
 
