@@ -95,7 +95,7 @@ export function commitTemporary(temporary: string, path: string, op = 'commitTem
   syncFolder(dirname(path));
 }
 
-/** A temporary file {@link writeTemporary} left beside a path. */
+/** A temporary file an atomic write left beside a path (named `.<name>.<pid>-<uuid>.tmp`). */
 export interface Temporary {
   /** Its path. */
   readonly path: string;
