@@ -9,6 +9,12 @@ import { ConvnetError } from '../errors.js';
 export class CheckpointError extends ConvnetError {}
 
 /**
+ * A checkpoint is not the one its training state was saved with (the state records another SHA-256):
+ * the two files come from different saves, so resuming from them would train from the wrong point.
+ */
+export class CheckpointMismatchError extends CheckpointError {}
+
+/**
  * A checkpoint's architecture describes a model past one of the read limits (`maxParameters`,
  * `maxActivationElements`, `maxMultiplyAdds`): found from the metadata alone, before anything is built.
  * The message names the file, what the model would need and the option that raises the limit.

@@ -3,7 +3,7 @@
  * shape and normalisation as metadata), and the training state a run needs to resume. Files are in
  * `convnet-ts/node`.
  */
-export { CheckpointError, ModelSizeError } from './errors.js';
+export { CheckpointError, CheckpointMismatchError, ModelSizeError } from './errors.js';
 export {
   CHECKPOINT_VERSION,
   checkpointContents,

@@ -15,6 +15,7 @@
  * | `scheduler`              | the scheduler's state dict, or `null`                                      |
  * | `rng`                    | the generators' states by name (`getState()`, with `null` for NaN)         |
  * | `info`                   | the trainer's own JSON                                                     |
+ * | `checkpoint_sha256`      | optional: the SHA-256 (hex) of the checkpoint file this state goes with    |
  */
 import { ConvnetError } from '../errors.js';
 import type { JsonValue } from '../models/architecture.js';
@@ -49,6 +50,11 @@ export interface TrainingState {
   readonly rng: Readonly<Record<string, readonly number[]>>;
   /** Anything else to restore, as JSON: the run's settings, its metrics so far. */
   readonly info: JsonObject;
+  /**
+   * The SHA-256 (64 lowercase hex digits) of the checkpoint file saved with this state, so a reader can
+   * tell a state from the checkpoint of another epoch; absent when not recorded.
+   */
+  readonly checkpointSha256?: string;
 }
 
 /** The format version this module writes and reads. */
@@ -56,6 +62,8 @@ export const TRAINING_STATE_VERSION = '1';
 
 const MARKER = 'convnet_training_state';
 const TENSOR_PREFIX = 'optimizer.state.';
+const CHECKPOINT_HASH = 'checkpoint_sha256';
+const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
  * The bytes of a training-state file. Equal states give equal bytes (no times, no machine details).
@@ -110,6 +118,10 @@ export function trainingStateContents(state: TrainingState): SafetensorsContents
       values.map((v) => (Number.isNaN(v) ? null : v)),
     ]),
   );
+  const hash = state.checkpointSha256;
+  if (hash !== undefined && (typeof hash !== 'string' || !SHA256.test(hash))) {
+    throw new CheckpointError(op, 'checkpointSha256', 'expected 64 lowercase hexadecimal digits');
+  }
   return {
     tensors,
     metadata: {
@@ -119,6 +131,7 @@ export function trainingStateContents(state: TrainingState): SafetensorsContents
       scheduler: json(state.scheduler, op, 'scheduler'),
       rng: json(rng, op, 'rng'),
       info: json(state.info, op, 'info'),
+      ...(hash === undefined ? {} : { [CHECKPOINT_HASH]: hash }),
     },
   };
 }
@@ -230,12 +243,16 @@ export function trainingStateFromContents(contents: SafetensorsContents, name: s
   const info = parse('info');
   if (info === null || typeof info !== 'object' || Array.isArray(info))
     return fail('info', 'expected an object');
+  const hash = metadata[CHECKPOINT_HASH];
+  if (hash !== undefined && !SHA256.test(hash))
+    fail(CHECKPOINT_HASH, 'expected 64 lowercase hexadecimal digits');
   return {
     epoch,
     optimizer: { state, paramGroups: optimizer.paramGroups as AnyOptimizerStateDict['paramGroups'] },
     scheduler: scheduler as AnySchedulerStateDict | null,
     rng: generators,
     info: info as JsonObject,
+    ...(hash === undefined ? {} : { checkpointSha256: hash }),
   };
 }
 

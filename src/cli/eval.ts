@@ -18,7 +18,14 @@ import type { CliIo } from './io.js';
 import { CliError, println } from './io.js';
 import { positiveInteger, threadCount } from './options.js';
 import { passProgress, percent } from './progress.js';
-import { DEFAULT_BACKEND, THREADS_HELP, readCheckpoint, useBackend, useThreads } from './shared.js';
+import {
+  DEFAULT_BACKEND,
+  THREADS_HELP,
+  readCheckpoint,
+  useBackend,
+  useThreads,
+  warnNonFinite,
+} from './shared.js';
 
 /** The options of `convnet eval`, as parsed. */
 export interface EvalOptions {
@@ -55,6 +62,7 @@ export function evalCommand(checkpointPath: string, options: EvalOptions, io: Cl
     checkpointPath,
     'checkpoint',
   );
+  warnNonFinite(io, checkpointPath, model);
   const dataPath = resolve(options.data ?? FASHION_MNIST_SUBSET_DIR);
   const data = loadData(dataPath, { train: false, limitTest: options.limitTest });
   if (data.inputShape.join('×') !== inputShape.join('×')) {

@@ -37,6 +37,20 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * A command stopped early on purpose (a signal) after printing why and what to do next: the program
+ * exits with `code` and prints nothing more.
+ */
+export class CliExit extends Error {
+  constructor(
+    /** The exit code, e.g. 130 after SIGINT. */
+    readonly code: number,
+  ) {
+    super(`exit ${code}`);
+    this.name = 'CliExit';
+  }
+}
+
 /** Writes `text` and a newline. */
 export function println(out: Output, text = ''): void {
   out.write(`${text}\n`);

@@ -15,7 +15,14 @@ import type { CliIo } from './io.js';
 import { println } from './io.js';
 import { positiveInteger, threadCount } from './options.js';
 import { percent } from './progress.js';
-import { DEFAULT_BACKEND, THREADS_HELP, readCheckpoint, useBackend, useThreads } from './shared.js';
+import {
+  DEFAULT_BACKEND,
+  THREADS_HELP,
+  readCheckpoint,
+  useBackend,
+  useThreads,
+  warnNonFinite,
+} from './shared.js';
 
 /** The options of `convnet predict`, as parsed. */
 export interface PredictOptions {
@@ -58,6 +65,7 @@ export function predictCommand(
   useBackend(options.backend ?? DEFAULT_BACKEND);
   useThreads(options.threads);
   const { model, classes, inputShape, preprocessing } = readCheckpoint(checkpointPath, 'checkpoint');
+  warnNonFinite(io, checkpointPath, model);
   const [channels, height, width] = inputShape as [number, number, number];
   const fit = resize([height, width]);
   const standardise = normalize(preprocessing.mean, preprocessing.std);

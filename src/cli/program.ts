@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io.js';
+import { CliExit } from './io.js';
 import { registerData } from './data.js';
 import { registerEval } from './eval.js';
 import { registerExport } from './export.js';
@@ -66,6 +67,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliExit) return error.code;
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
     return 1;

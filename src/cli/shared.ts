@@ -15,7 +15,11 @@ import { MODEL_NAMES, isModelName, namedArchitecture } from '../models/named.js'
 import { loadCheckpointFile } from '../node/checkpoint-files.js';
 import { writeFileAtomic } from '../node/files.js';
 import { describeFsError, isFile } from '../node/data/files.js';
-import { CliError } from './io.js';
+import type { AnyModule } from '../nn/module.js';
+import { groupDigits } from '../nn/format.js';
+import { countNonFinite } from '../train/finite.js';
+import type { CliIo } from './io.js';
+import { CliError, println } from './io.js';
 
 /**
  * The backend the commands use without `--backend`: the js backend with WebAssembly SIMD matrix products,
@@ -92,6 +96,32 @@ export function readCheckpoint(path: string, argument: string): Checkpoint {
   } catch (error) {
     if (error instanceof ConvnetError) throw new CliError(argument, error.message);
     throw error;
+  }
+}
+
+/**
+ * What is wrong with a model whose weights or buffers hold NaN or infinite values, e.g. `12 of 61,706
+ * weights are NaN or infinite`, or `null` when every value is finite.
+ */
+export function describeNonFinite(model: AnyModule): string | null {
+  const tensors = [...model.parameters(), ...model.buffers()];
+  const bad = countNonFinite(tensors);
+  if (bad === 0) return null;
+  const total = tensors.reduce((n, t) => n + t.size, 0);
+  return `${groupDigits(bad)} of ${groupDigits(total)} weights are NaN or infinite`;
+}
+
+/**
+ * Prints one warning line to stderr if the checkpoint at `path` holds NaN or infinite weights, whose
+ * outputs mean nothing (the run that wrote it diverged).
+ */
+export function warnNonFinite(io: CliIo, path: string, model: AnyModule): void {
+  const problem = describeNonFinite(model);
+  if (problem !== null) {
+    println(
+      io.stderr,
+      `warning: ${path}: ${problem}; its outputs are meaningless (the run that wrote it diverged)`,
+    );
   }
 }
 

@@ -5,8 +5,8 @@
  */
 export { saveSafetensors, loadSafetensors } from '../serialization/safetensors.js';
 export type { SafetensorsContents } from '../serialization/safetensors.js';
-export { saveFile, loadFile } from './files.js';
-export type { SaveFileOptions } from './files.js';
+export { saveFile, loadFile, removeStaleTemporaries, staleTemporaries } from './files.js';
+export type { SaveFileOptions, Temporary } from './files.js';
 export * from './data/index.js';
 export * from './download/index.js';
 export * from './report/index.js';
@@ -16,8 +16,12 @@ export {
   loadCheckpointFile,
   saveTrainingStateFile,
   loadTrainingStateFile,
+  saveCheckpointWithState,
+  loadCheckpointWithState,
+  convnetFileKind,
   trainingStatePath,
 } from './checkpoint-files.js';
+export type { CheckpointWithState, ConvnetFileKind } from './checkpoint-files.js';
 export { importOnnxFile, importWeightsFile } from './interop/import-files.js';
 export { writePytorchProject } from './interop/pytorch-files.js';
 import { installNodeThreads } from './wasm-threads.js';

@@ -1,16 +1,24 @@
 /**
- * `train`: the loops that train and evaluate a classifier, the optimizers and schedules by name with
- * `convnet train`'s defaults, and the normalisation statistics of a training set.
+ * `train`: the loops that train and evaluate a classifier (stopping at NaN or infinite values, and
+ * resumable part-way through an epoch), the optimizers and schedules by name with `convnet train`'s
+ * defaults, and the normalisation statistics of a training set.
  */
-export { trainEpoch, evaluate } from './loop.js';
+export { NON_FINITE_ACTIONS, trainBatches, trainEpoch, evaluate } from './loop.js';
 export type {
   BatchProgress,
   BatchSource,
+  EpochTotals,
   EvaluateOptions,
   EvaluationResult,
+  NonFiniteAction,
   TrainEpochOptions,
   TrainEpochResult,
+  TrainProgress,
 } from './loop.js';
+export { NonFiniteError } from './errors.js';
+export type { NonFiniteQuantity } from './errors.js';
+export { countNonFinite, findNonFinite } from './finite.js';
+export type { NonFiniteValue } from './finite.js';
 export {
   DEFAULT_LR,
   DEFAULT_MOMENTUM,
