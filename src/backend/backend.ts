@@ -260,7 +260,12 @@ export interface Backend {
     bias: TypedArray | null,
     g: Conv2dGeometry,
     p: Pool2dGeometry,
-  ): { values: TypedArray; indices: Int32Array };
+  ): {
+    /** The pooled activations, `(N, Cout, outH, outW)` of the pooling geometry `p`. */
+    values: TypedArray;
+    /** Where each maximum was: its flat index `h·W + w` in its plane of the convolution's output. */
+    indices: Int32Array;
+  };
   /**
    * The gradients of {@link Backend.conv2dReluMaxPool2d} given `grad` of its pooled `values`: those of
    * `conv2dBackward(maxPool2dBackward(grad, indices, p), x, weight, g, needs, reluOutput)` (the ReLU's mask
