@@ -11,6 +11,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { ArgumentError, SerializationError } from '../../errors.js';
 import { Tensor } from '../../tensor.js';
 import { writeFileAtomic } from '../files.js';
+import { checkReportTarget } from './target.js';
 import { checkScale } from './curves.js';
 import { FONT_FAMILY, rasterizeSvg } from './rasterize.js';
 
@@ -89,20 +90,7 @@ export async function writeConfusionMatrix(
   options?: ConfusionMatrixOptions,
 ): Promise<ConfusionMatrixFiles> {
   const op = 'writeConfusionMatrix';
-  if (typeof dir !== 'string' || dir === '') {
-    throw new ArgumentError(
-      op,
-      'dir',
-      `expected a non-empty string, got ${JSON.stringify(dir) ?? typeof dir}`,
-    );
-  }
-  if (typeof baseName !== 'string' || !/^[^/\\]+$/.test(baseName) || baseName === '.' || baseName === '..') {
-    throw new ArgumentError(
-      op,
-      'baseName',
-      `expected a file name without a folder, got ${JSON.stringify(baseName) ?? typeof baseName}`,
-    );
-  }
+  checkReportTarget(op, dir, baseName);
   const rows = checkMatrix(matrix, classes, op);
   const scale = checkScale(options?.scale, op);
   const svg = await renderSvg(rows, classes, options);

@@ -3,13 +3,14 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { ArgumentError, SerializationError } from '../../errors.js';
+import { SerializationError } from '../../errors.js';
 import type { LearningCurvesPngOptions } from './curves.js';
 import { checkScale, renderSvg } from './curves.js';
 import type { EpochRecord } from './history.js';
 import { checkHistory } from './history.js';
 import { rasterizeSvg } from './rasterize.js';
 import { writeFileAtomic } from '../files.js';
+import { checkReportTarget } from './target.js';
 
 /** The files {@link writeTrainingReport} wrote. */
 export interface TrainingReportFiles {
@@ -36,20 +37,7 @@ export async function writeTrainingReport(
   options?: LearningCurvesPngOptions,
 ): Promise<TrainingReportFiles> {
   const op = 'writeTrainingReport';
-  if (typeof dir !== 'string' || dir === '') {
-    throw new ArgumentError(
-      op,
-      'dir',
-      `expected a non-empty string, got ${JSON.stringify(dir) ?? typeof dir}`,
-    );
-  }
-  if (typeof baseName !== 'string' || !/^[^/\\]+$/.test(baseName) || baseName === '.' || baseName === '..') {
-    throw new ArgumentError(
-      op,
-      'baseName',
-      `expected a file name without a folder, got ${JSON.stringify(baseName) ?? typeof baseName}`,
-    );
-  }
+  checkReportTarget(op, dir, baseName);
   checkHistory(history, options, op);
   const scale = checkScale(options?.scale, op);
   const svg = await renderSvg(history, options);
