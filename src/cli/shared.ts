@@ -98,7 +98,8 @@ export interface ModelChoice {
 
 /**
  * Resolves `--model`: a built-in name (sized for the number of classes when asked), or the JSON file at
- * that path, read and checked field by field now, so a bad value fails before any data is loaded.
+ * that path, read (with the `--limit` overrides `limits`) and checked field by field now, so a bad value
+ * fails before any data is loaded.
  */
 export function resolveModel(model: string, limits?: ReadLimitOptions): ModelChoice {
   if (isModelName(model)) return { label: model, architecture: (n) => namedArchitecture(model, n) };
