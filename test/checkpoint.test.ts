@@ -366,6 +366,23 @@ void describe('training states', () => {
     }
     assert.throws(() => loadTrainingState(new Uint8Array(4)), /not a safetensors file/);
   });
+
+  void it('refuse metadata JSON nested past maxJsonDepth before parsing it, unless the limit is raised', () => {
+    const optimizer = steppedOptimizer('sgd').opt.stateDict();
+    const good = loadSafetensors(
+      saveTrainingState({ epoch: 1, optimizer, scheduler: null, rng: {}, info: {} }),
+    );
+    const deep = `{"a": ${'['.repeat(100)}${']'.repeat(100)}}`;
+    const bytes = saveSafetensors(good.tensors, { ...good.metadata, info: deep });
+    assert.throws(
+      () => loadTrainingState(bytes, 'deep.train-state.safetensors'),
+      (e: unknown) =>
+        e instanceof CheckpointError &&
+        /metadata "info": is JSON nested 65 levels deep .*maxJsonDepth = 64/.test(e.message),
+    );
+    const read = loadTrainingState(bytes, 'deep.train-state.safetensors', { limits: { maxJsonDepth: 200 } });
+    assert.equal(read.epoch, 1);
+  });
 });
 
 void describe('checkpoint files', () => {

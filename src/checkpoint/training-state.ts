@@ -21,6 +21,9 @@ import { ConvnetError } from '../errors.js';
 import type { JsonValue } from '../models/architecture.js';
 import type { BaseHyper, OptimizerStateDict, ParamState } from '../optim/optimizer.js';
 import type { LRSchedulerState } from '../optim/lr-scheduler.js';
+import { parseJson } from '../serialization/json.js';
+import type { ReadOptions } from '../serialization/limits.js';
+import { resolveLimits } from '../serialization/limits.js';
 import type { SafetensorsContents } from '../serialization/safetensors.js';
 import { loadSafetensors, saveSafetensors } from '../serialization/safetensors.js';
 import { Tensor } from '../tensor.js';
@@ -138,24 +141,35 @@ export function trainingStateContents(state: TrainingState): SafetensorsContents
 
 /**
  * Reads a training-state file's bytes. The state dicts come back as saved; the optimizer and scheduler
- * check them when they load them. `name` labels errors.
+ * check them when they load them. `name` labels errors. The safetensors limits and `maxJsonDepth` (for
+ * the JSON metadata) apply; raise any with `options.limits`.
  *
- * @throws {CheckpointError} if the bytes are not a training-state file or an entry is malformed
+ * @throws {CheckpointError} if the bytes are not a training-state file, exceed a limit, or an entry is
+ * malformed
  */
-export function loadTrainingState(bytes: Uint8Array, name = 'training state'): TrainingState {
+export function loadTrainingState(
+  bytes: Uint8Array,
+  name = 'training state',
+  options?: ReadOptions,
+): TrainingState {
   let contents: SafetensorsContents;
   try {
-    contents = loadSafetensors(bytes);
+    contents = loadSafetensors(bytes, options);
   } catch (error) {
     if (!(error instanceof ConvnetError)) throw error;
     throw new CheckpointError('loadTrainingState', name, `not a safetensors file: ${error.message}`);
   }
-  return trainingStateFromContents(contents, name);
+  return trainingStateFromContents(contents, name, options);
 }
 
 /** A training state from a safetensors file's tensors and metadata, checked as {@link loadTrainingState}. */
-export function trainingStateFromContents(contents: SafetensorsContents, name: string): TrainingState {
+export function trainingStateFromContents(
+  contents: SafetensorsContents,
+  name: string,
+  options?: ReadOptions,
+): TrainingState {
   const op = 'loadTrainingState';
+  const limits = resolveLimits(options?.limits, op);
   const { tensors, metadata } = contents;
   const fail = (key: string, detail: string): never => {
     throw new CheckpointError(op, name, `metadata "${key}": ${detail}`);
@@ -176,11 +190,7 @@ export function trainingStateFromContents(contents: SafetensorsContents, name: s
   const parse = (key: string): unknown => {
     const text = metadata[key];
     if (text === undefined) return fail(key, 'is missing');
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      return fail(key, 'is not valid JSON');
-    }
+    return parseJson(text, limits, (detail) => fail(key, detail));
   };
   const epoch = Number(metadata.epoch ?? fail('epoch', 'is missing'));
   if (!Number.isInteger(epoch) || epoch < 0 || metadata.epoch !== String(epoch)) {

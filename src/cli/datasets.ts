@@ -26,6 +26,7 @@ import { readMnistCsv } from '../node/data/csv.js';
 import { isDirectory, isFile, readClassNames } from '../node/data/files.js';
 import { loadIdxDataset } from '../node/data/idx.js';
 import { ImageFolder, readImage } from '../node/data/images.js';
+import type { ReadLimitOptions, ReadOptions } from '../serialization/limits.js';
 import { CliError } from './io.js';
 
 /** Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST. */
@@ -53,6 +54,8 @@ export interface LoadDataOptions {
   limitTrain?: number;
   /** Keep only the first this many test samples. */
   limitTest?: number;
+  /** The `--limit` overrides of the readers' limits. */
+  limits?: ReadLimitOptions;
 }
 
 /**
@@ -63,7 +66,7 @@ export interface LoadDataOptions {
  */
 export function loadData(path: string, options?: LoadDataOptions): LoadedData {
   const withTrain = options?.train ?? true;
-  const loaded = readLayout(path, withTrain);
+  const loaded = readLayout(path, withTrain, { limits: options?.limits });
   const limit = (split: LabelledImages, n: number | undefined): LabelledImages =>
     n === undefined || n >= split.labels.shape[0]!
       ? split
@@ -75,23 +78,25 @@ export function loadData(path: string, options?: LoadDataOptions): LoadedData {
 
 type Layout = Omit<LoadedData, 'inputShape'>;
 
-function readLayout(path: string, withTrain: boolean): Layout {
-  if (isFile(path) && path.toLowerCase().endsWith('.csv')) return readCsvPair(csvPair(path), path, withTrain);
+function readLayout(path: string, withTrain: boolean, read: ReadOptions): Layout {
+  if (isFile(path) && path.toLowerCase().endsWith('.csv')) {
+    return readCsvPair(csvPair(path), path, withTrain, read);
+  }
   if (!isDirectory(path)) {
     throw new CliError('--data', `${JSON.stringify(path)}: no such folder (or CSV file)`);
   }
-  if (IDX_STEMS.some((stem) => idxFile(path, stem) !== undefined)) return readIdx(path);
+  if (IDX_STEMS.some((stem) => idxFile(path, stem) !== undefined)) return readIdx(path, read);
   if (isFile(join(path, 'test_batch.bin')) || isDirectory(join(path, 'cifar-10-batches-bin'))) {
-    return readCifar(path, withTrain);
+    return readCifar(path, withTrain, read);
   }
   const csvFiles = listNames(path).filter((name) => name.toLowerCase().endsWith('.csv'));
   const trainCsv = csvFiles.filter((name) => /train/i.test(name));
   const testCsv = csvFiles.filter((name) => /test/i.test(name));
   if (trainCsv.length === 1 && testCsv.length === 1) {
-    return readCsvPair([join(path, trainCsv[0]!), join(path, testCsv[0]!)], path, withTrain);
+    return readCsvPair([join(path, trainCsv[0]!), join(path, testCsv[0]!)], path, withTrain, read);
   }
   if (isDirectory(join(path, 'train')) && isDirectory(join(path, 'test'))) {
-    return readImageFolders(path, withTrain);
+    return readImageFolders(path, withTrain, read);
   }
   throw new CliError(
     '--data',
@@ -107,7 +112,7 @@ function idxFile(dir: string, stem: string): string | undefined {
   return [`${stem}.gz`, stem, `${dotted}.gz`, dotted].map((name) => join(dir, name)).find(isFile);
 }
 
-function readIdx(dir: string): Layout {
+function readIdx(dir: string, read: ReadOptions): Layout {
   const named = readClassNames(dir, 'loadData');
   const debian = realpath(dir) === DEBIAN_FASHION_MNIST;
   const classes = named ?? (debian ? FASHION_MNIST_CLASSES : undefined);
@@ -115,18 +120,18 @@ function readIdx(dir: string): Layout {
     train,
     test,
     classes: found,
-  } = loadIdxDataset(dir, classes === undefined ? undefined : { classes });
+  } = loadIdxDataset(dir, classes === undefined ? read : { ...read, classes });
   return { kind: 'idx', train, test, classes: classes ?? digitNames(found.length) };
 }
 
-function readCifar(dir: string, withTrain: boolean): Layout {
-  if (withTrain) return { kind: 'cifar10', ...loadCifar10(dir) };
+function readCifar(dir: string, withTrain: boolean, read: ReadOptions): Layout {
+  if (withTrain) return { kind: 'cifar10', ...loadCifar10(dir, read) };
   const nested = join(dir, 'cifar-10-batches-bin');
   const root = isFile(join(dir, 'test_batch.bin')) ? dir : nested;
   return {
     kind: 'cifar10',
     train: null,
-    test: readCifar10Batch(join(root, 'test_batch.bin')),
+    test: readCifar10Batch(join(root, 'test_batch.bin'), read),
     classes: CIFAR10_CLASSES,
   };
 }
@@ -149,13 +154,18 @@ function matchCase(model: string, word: string): string {
   return model === model.toUpperCase() ? word.toUpperCase() : word;
 }
 
-function readCsvPair([trainFile, testFile]: [string, string], path: string, withTrain: boolean): Layout {
+function readCsvPair(
+  [trainFile, testFile]: [string, string],
+  path: string,
+  withTrain: boolean,
+  read: ReadOptions,
+): Layout {
   for (const file of withTrain ? [trainFile, testFile] : [testFile]) {
     if (!isFile(file))
       throw new CliError('--data', `${JSON.stringify(file)}: no such file (the CSV pair of ${path})`);
   }
-  const train = withTrain ? readMnistCsv(trainFile) : null;
-  const test = readMnistCsv(testFile);
+  const train = withTrain ? readMnistCsv(trainFile, read) : null;
+  const test = readMnistCsv(testFile, read);
   const largest = largestLabel(train, test);
   const named = readClassNames(dirname(testFile), 'loadData');
   if (named !== undefined && largest >= named.length) {
@@ -167,14 +177,15 @@ function readCsvPair([trainFile, testFile]: [string, string], path: string, with
   return { kind: 'csv', train, test, classes: named ?? digitNames(largest + 1) };
 }
 
-function readImageFolders(root: string, withTrain: boolean): Layout {
+function readImageFolders(root: string, withTrain: boolean, readOptions: ReadOptions): Layout {
   const trainDir = join(root, 'train');
   const testDir = join(root, 'test');
   const probe = new ImageFolder(trainDir);
-  const first = readImage(probe.samples[0]!.path);
+  const first = readImage(probe.samples[0]!.path, readOptions);
   const [channels, height, width] = first.shape as [number, number, number];
   const fit = resize([height, width]);
   const options = {
+    ...readOptions,
     channels: channels === 1 ? (1 as const) : (3 as const),
     transform: (image: Tensor): Tensor =>
       image.shape[1] === height && image.shape[2] === width ? image : fit(image),

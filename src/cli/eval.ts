@@ -13,6 +13,7 @@ import { classificationReport } from '../metrics/report.js';
 import { groupDigits } from '../nn/format.js';
 import { FASHION_MNIST_SUBSET_DIR } from '../node/data/idx.js';
 import { evaluate } from '../train/loop.js';
+import type { ReadLimitOptions } from '../serialization/limits.js';
 import { loadData } from './datasets.js';
 import type { CliIo } from './io.js';
 import { CliError, println } from './io.js';
@@ -20,7 +21,9 @@ import { positiveInteger, threadCount } from './options.js';
 import { passProgress, percent } from './progress.js';
 import {
   DEFAULT_BACKEND,
+  LIMIT_HELP,
   THREADS_HELP,
+  parseLimit,
   readCheckpoint,
   useBackend,
   useThreads,
@@ -34,6 +37,7 @@ export interface EvalOptions {
   limitTest?: number;
   backend?: string;
   threads?: number;
+  limit?: ReadLimitOptions;
 }
 
 /** Adds `convnet eval` to `program`. */
@@ -49,6 +53,7 @@ export function registerEval(program: Command, io: CliIo): void {
     .option('--limit-test <n>', 'use only the first n test samples', positiveInteger)
     .option('--backend <name>', `compute backend (default: ${DEFAULT_BACKEND})`)
     .option('--threads <n>', THREADS_HELP, threadCount)
+    .option('--limit <name=value>', LIMIT_HELP, parseLimit)
     .action((checkpoint: string, options: EvalOptions) => {
       evalCommand(checkpoint, options, io);
     });
@@ -61,10 +66,11 @@ export function evalCommand(checkpointPath: string, options: EvalOptions, io: Cl
   const { model, classes, inputShape, preprocessing, architecture } = readCheckpoint(
     checkpointPath,
     'checkpoint',
+    options.limit,
   );
   warnNonFinite(io, checkpointPath, model);
   const dataPath = resolve(options.data ?? FASHION_MNIST_SUBSET_DIR);
-  const data = loadData(dataPath, { train: false, limitTest: options.limitTest });
+  const data = loadData(dataPath, { train: false, limitTest: options.limitTest, limits: options.limit });
   if (data.inputShape.join('×') !== inputShape.join('×')) {
     throw new CliError(
       '--data',

@@ -18,6 +18,7 @@ import { writeFileAtomic } from '../node/files.js';
 import type { ContactSheetTile } from '../node/vision/contact-sheet.js';
 import { DEFAULT_TILE_SIZE, fitTile, renderContactSheet } from '../node/vision/contact-sheet.js';
 import { readImageFile, writeImageFile } from '../node/vision/files.js';
+import type { ReadLimitOptions } from '../serialization/limits.js';
 import type { ImageFormat } from '../vision/codec.js';
 import type { CliIo } from './io.js';
 import { CliError, println } from './io.js';
@@ -43,7 +44,7 @@ import {
   poolSpec,
 } from './filter-plan.js';
 import { filterProgress } from './filter-progress.js';
-import { DEFAULT_BACKEND, THREADS_HELP, useBackend, useThreads } from './shared.js';
+import { DEFAULT_BACKEND, LIMIT_HELP, THREADS_HELP, parseLimit, useBackend, useThreads } from './shared.js';
 import { threadCount } from './options.js';
 
 /** The options of `convnet filter`, as parsed (absent when not given). */
@@ -55,6 +56,7 @@ export interface FilterOptions extends FilterComputeOptions {
   bitDepth?: '8' | '16';
   gray?: boolean;
   format?: ImageFormat;
+  limit?: ReadLimitOptions;
   backend?: string;
   threads?: number;
 }
@@ -110,6 +112,7 @@ export function registerFilter(program: Command, io: CliIo): void {
     )
     .option('--backend <name>', `compute backend (default: ${DEFAULT_BACKEND})`)
     .option('--threads <n>', THREADS_HELP, threadCount)
+    .option('--limit <name=value>', LIMIT_HELP, parseLimit)
     .action(async (inputs: string[], options: FilterOptions) => {
       await filterCommand(inputs, options, io);
     });
@@ -178,7 +181,7 @@ export async function filterCommand(
     staged.makeFolder(folder ? out : dirname(out), '--out');
     if (sheet !== undefined) staged.makeFolder(dirname(sheet), '--sheet');
     images.forEach((input, index) => {
-      const decoded = readImageFile(input.path);
+      const decoded = readImageFile(input.path, { limits: options.limit });
       const [, h, w] = decoded.image.shape as [number, number, number];
       progress.file(index, basename(input.path), h * w);
       const picture: Picture = {

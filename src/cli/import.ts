@@ -18,7 +18,8 @@ import { importOnnxFile, importWeightsFile } from '../node/interop/import-files.
 import type { CliIo } from './io.js';
 import { CliError, println } from './io.js';
 import { sampleShape } from './options.js';
-import { resolveModel } from './shared.js';
+import type { ReadLimitOptions } from '../serialization/limits.js';
+import { LIMIT_HELP, parseLimit, resolveModel } from './shared.js';
 
 /** The options of `convnet import`, as parsed. */
 export interface ImportOptions {
@@ -28,6 +29,7 @@ export interface ImportOptions {
   classes?: string;
   mean?: number[];
   std?: number[];
+  limit?: ReadLimitOptions;
 }
 
 /** A comma-separated list of finite numbers. */
@@ -55,6 +57,7 @@ export function registerImport(program: Command, io: CliIo): void {
     .option('--classes <names|file>', 'class names, comma-separated or one per line in a file')
     .option('--mean <list>', 'per-channel mean the inputs are normalised with', numberList)
     .option('--std <list>', 'per-channel standard deviation the inputs are normalised with', numberList)
+    .option('--limit <name=value>', `${LIMIT_HELP}; for ONNX, maxElements caps each tensor`, parseLimit)
     .action((file: string, options: ImportOptions) => {
       importCommand(file, options, io);
     });
@@ -90,7 +93,11 @@ export function importCommand(file: string, options: ImportOptions, io: CliIo): 
           'only applies to safetensors weights; an ONNX file has its own',
         );
       }
-      const imported = importOnnxFile(file);
+      const maxElements = options.limit?.maxElements;
+      const imported = importOnnxFile(
+        file,
+        maxElements === undefined ? {} : { maxTensorElements: maxElements },
+      );
       if (imported.droppedSoftmax) {
         notes.push(
           'the graph ended with Softmax, which is left out: the checkpoint outputs logits (convnet predict applies softmax)',
@@ -100,9 +107,12 @@ export function importCommand(file: string, options: ImportOptions, io: CliIo): 
     } else {
       let architecture;
       if (options.model !== undefined) {
-        const choice = resolveModel(options.model);
+        const choice = resolveModel(options.model, options.limit);
         const outputs =
-          classes?.length ?? (isModelName(options.model) ? outputsOf(loadFile(file).tensors) : undefined);
+          classes?.length ??
+          (isModelName(options.model)
+            ? outputsOf(loadFile(file, { limits: options.limit }).tensors)
+            : undefined);
         architecture = choice.architecture(outputs ?? 10);
       }
       checkpoint = importWeightsFile(file, {
@@ -110,6 +120,7 @@ export function importCommand(file: string, options: ImportOptions, io: CliIo): 
         ...(options.inputShape && { inputShape: options.inputShape }),
         ...(classes && { classes }),
         ...(preprocessing && { preprocessing }),
+        limits: options.limit,
       });
     }
     saveCheckpointFile(options.out, checkpoint.model, checkpoint);

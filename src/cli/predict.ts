@@ -11,13 +11,16 @@ import { softmax } from '../ops/activation.js';
 import { stack } from '../ops/shape.js';
 import { readImage } from '../node/data/images.js';
 import type { Tensor } from '../tensor.js';
+import type { ReadLimitOptions } from '../serialization/limits.js';
 import type { CliIo } from './io.js';
 import { println } from './io.js';
 import { positiveInteger, threadCount } from './options.js';
 import { percent } from './progress.js';
 import {
   DEFAULT_BACKEND,
+  LIMIT_HELP,
   THREADS_HELP,
+  parseLimit,
   readCheckpoint,
   useBackend,
   useThreads,
@@ -30,6 +33,7 @@ export interface PredictOptions {
   json?: boolean;
   backend?: string;
   threads?: number;
+  limit?: ReadLimitOptions;
 }
 
 /** One class of a prediction. */
@@ -50,6 +54,7 @@ export function registerPredict(program: Command, io: CliIo): void {
     .option('--json', 'print JSON instead of a table')
     .option('--backend <name>', `compute backend (default: ${DEFAULT_BACKEND})`)
     .option('--threads <n>', THREADS_HELP, threadCount)
+    .option('--limit <name=value>', LIMIT_HELP, parseLimit)
     .action((checkpoint: string, images: string[], options: PredictOptions) => {
       predictCommand(checkpoint, images, options, io);
     });
@@ -64,13 +69,17 @@ export function predictCommand(
 ): void {
   useBackend(options.backend ?? DEFAULT_BACKEND);
   useThreads(options.threads);
-  const { model, classes, inputShape, preprocessing } = readCheckpoint(checkpointPath, 'checkpoint');
+  const { model, classes, inputShape, preprocessing } = readCheckpoint(
+    checkpointPath,
+    'checkpoint',
+    options.limit,
+  );
   warnNonFinite(io, checkpointPath, model);
   const [channels, height, width] = inputShape as [number, number, number];
   const fit = resize([height, width]);
   const standardise = normalize(preprocessing.mean, preprocessing.std);
   const images = imagePaths.map((path) => {
-    const image = readImage(path, { channels: channels === 1 ? 1 : 3 });
+    const image = readImage(path, { channels: channels === 1 ? 1 : 3, limits: options.limit });
     return standardise(image.shape[1] === height && image.shape[2] === width ? image : fit(image));
   });
   const probabilities: Tensor = noGrad(() => softmax(model.eval().forward(stack(images)), 1));

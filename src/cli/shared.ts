@@ -1,6 +1,6 @@
 /**
- * What several commands share: choosing the backend, resolving `--model` to an architecture, loading a
- * checkpoint for a command, and writing a text file atomically.
+ * What several commands share: choosing the backend, raising the read limits with `--limit`, resolving
+ * `--model` to an architecture, loading a checkpoint for a command, and writing a text file atomically.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -17,6 +17,8 @@ import { writeFileAtomic } from '../node/files.js';
 import { describeFsError, isFile } from '../node/data/files.js';
 import type { AnyModule } from '../nn/module.js';
 import { groupDigits } from '../nn/format.js';
+import type { ReadLimitOptions, ReadLimits } from '../serialization/limits.js';
+import { DEFAULT_LIMITS } from '../serialization/limits.js';
 import { countNonFinite } from '../train/finite.js';
 import type { CliIo } from './io.js';
 import { CliError, println } from './io.js';
@@ -54,6 +56,38 @@ export function describeThreads(backend: string): string {
   return `, ${threads}, ${runtime.relaxedSimd ? 'relaxed SIMD' : 'SIMD'}`;
 }
 
+/** The help of `--limit`, which every command that reads files from users has. */
+export const LIMIT_HELP = `raise a read limit for hostile-file checks, e.g. maxParameters=300000000 (repeatable; limits: ${Object.keys(DEFAULT_LIMITS).join(', ')})`;
+
+/**
+ * Parses one `--limit NAME=VALUE` for commander, adding it to the limits given before (the option is
+ * repeatable). VALUE is a positive integer, in digits or exponent notation that is an exact integer
+ * (`300000000`, `3e8`).
+ *
+ * @throws {CliError} naming `--limit` and the known limits for an unknown name or a bad value
+ *
+ * @example
+ * parseLimit('maxPixels=2e8', { maxParameters: 3e8 })   // { maxParameters: 300000000, maxPixels: 200000000 }
+ */
+export function parseLimit(text: string, previous: ReadLimitOptions = {}): ReadLimitOptions {
+  const names = Object.keys(DEFAULT_LIMITS);
+  const known = `known limits: ${names.join(', ')}`;
+  const match = /^([A-Za-z]+)=(.*)$/.exec(text);
+  if (match === null)
+    throw new CliError('--limit', `expected NAME=VALUE, got ${JSON.stringify(text)} (${known})`);
+  const [, name, valueText] = match as unknown as [string, string, string];
+  if (!names.includes(name))
+    throw new CliError('--limit', `unknown limit ${JSON.stringify(name)} (${known})`);
+  const value = Number(valueText);
+  if (!/^\d+(\.\d+)?(e\+?\d+)?$/i.test(valueText) || !Number.isSafeInteger(value) || value < 1) {
+    throw new CliError(
+      '--limit',
+      `${name}: expected a positive integer such as 300000000 or 3e8, got ${JSON.stringify(valueText)} (${known})`,
+    );
+  }
+  return { ...previous, [name as keyof ReadLimits]: value };
+}
+
 /** What `--model` names: its label for output, and its architecture for a number of classes. */
 export interface ModelChoice {
   /** The built-in name, or the file's architecture name (else its file name). */
@@ -64,9 +98,10 @@ export interface ModelChoice {
 
 /**
  * Resolves `--model`: a built-in name (sized for the number of classes when asked), or the JSON file at
- * that path, read and checked field by field now, so a bad value fails before any data is loaded.
+ * that path, read (with the `--limit` overrides `limits`) and checked field by field now, so a bad value
+ * fails before any data is loaded.
  */
-export function resolveModel(model: string): ModelChoice {
+export function resolveModel(model: string, limits?: ReadLimitOptions): ModelChoice {
   if (isModelName(model)) return { label: model, architecture: (n) => namedArchitecture(model, n) };
   if (!isFile(model)) {
     throw new CliError(
@@ -81,7 +116,7 @@ export function resolveModel(model: string): ModelChoice {
     throw new CliError('--model', `${model}: ${describeFsError(error)}`);
   }
   try {
-    const architecture = readArchitectureJson(text);
+    const architecture = readArchitectureJson(text, { limits });
     return { label: architecture.name ?? basename(model), architecture: () => architecture };
   } catch (error) {
     if (error instanceof ConvnetError) throw new CliError('--model', `${model}: ${error.message}`);
@@ -89,10 +124,13 @@ export function resolveModel(model: string): ModelChoice {
   }
 }
 
-/** The checkpoint at `path` for the argument `argument`, every failure a one-line {@link CliError}. */
-export function readCheckpoint(path: string, argument: string): Checkpoint {
+/**
+ * The checkpoint at `path` for the argument `argument`, read with the `--limit` overrides `limits`; every
+ * failure is a one-line {@link CliError}.
+ */
+export function readCheckpoint(path: string, argument: string, limits?: ReadLimitOptions): Checkpoint {
   try {
-    return loadCheckpointFile(path);
+    return loadCheckpointFile(path, { limits });
   } catch (error) {
     if (error instanceof ConvnetError) throw new CliError(argument, error.message);
     throw error;

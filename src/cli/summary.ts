@@ -9,13 +9,15 @@ import { ConvnetError } from '../errors.js';
 import type { CliIo } from './io.js';
 import { CliError, println } from './io.js';
 import { positiveInteger, sampleShape } from './options.js';
-import { readCheckpoint, resolveModel } from './shared.js';
+import type { ReadLimitOptions } from '../serialization/limits.js';
+import { LIMIT_HELP, parseLimit, readCheckpoint, resolveModel } from './shared.js';
 
 /** The options of `convnet summary`, as parsed. */
 export interface SummaryOptions {
   model?: string;
   inputShape?: [number, number, number];
   classes?: number;
+  limit?: ReadLimitOptions;
 }
 
 /** Adds `convnet summary` to `program`. */
@@ -30,6 +32,7 @@ export function registerSummary(program: Command, io: CliIo): void {
     )
     .option('--input-shape <C,H,W>', 'input shape for --model (default: 1,28,28)', sampleShape)
     .option('--classes <n>', 'number of classes for --model (default: 10)', positiveInteger)
+    .option('--limit <name=value>', LIMIT_HELP, parseLimit)
     .action((checkpoint: string | undefined, options: SummaryOptions) => {
       summaryCommand(checkpoint, options, io);
     });
@@ -50,6 +53,7 @@ export function summaryCommand(checkpointPath: string | undefined, options: Summ
     const { model, architecture, classes, inputShape, preprocessing } = readCheckpoint(
       checkpointPath,
       'checkpoint',
+      options.limit,
     );
     println(io.stdout, `${checkpointPath}: ${architecture.name ?? 'model'}`);
     println(io.stdout, `classes (${classes.length}): ${classes.join(', ')}`);
@@ -62,7 +66,7 @@ export function summaryCommand(checkpointPath: string | undefined, options: Summ
     return;
   }
   const inputShape = options.inputShape ?? [1, 28, 28];
-  const choice = resolveModel(options.model!);
+  const choice = resolveModel(options.model!, options.limit);
   if (options.classes !== undefined && !isModelName(options.model)) {
     throw new CliError(
       '--classes',
@@ -72,7 +76,7 @@ export function summaryCommand(checkpointPath: string | undefined, options: Summ
   const label = choice.label;
   let built;
   try {
-    built = buildModel(choice.architecture(options.classes ?? 10), inputShape);
+    built = buildModel(choice.architecture(options.classes ?? 10), inputShape, { limits: options.limit });
   } catch (error) {
     if (error instanceof ConvnetError) {
       throw new CliError('--model', `${label} does not fit input ${inputShape.join('×')}: ${error.message}`);

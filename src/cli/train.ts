@@ -75,12 +75,15 @@ import {
 } from './options.js';
 import { passProgress, percent } from './progress.js';
 import { shellCommand } from './shell.js';
+import type { ReadLimitOptions } from '../serialization/limits.js';
 import type { ModelChoice } from './shared.js';
 import {
   DEFAULT_BACKEND,
+  LIMIT_HELP,
   THREADS_HELP,
   describeThreads,
   describeNonFinite,
+  parseLimit,
   readCheckpoint,
   resolveModel,
   useBackend,
@@ -121,6 +124,8 @@ export interface TrainOptions {
   limitTest?: number;
   onNan?: NonFiniteAction;
   force?: boolean;
+  /** The `--limit` overrides of the read limits (for this invocation; not saved with the run). */
+  limit?: ReadLimitOptions;
 }
 
 /** The settings of a run: what decides its result, kept in the training state so `--resume` reuses them. */
@@ -219,6 +224,7 @@ export function registerTrain(program: Command, io: CliIo): void {
     .option('--force', 'overwrite --out even if it is not a convnet-ts checkpoint')
     .option('--limit-train <n>', 'use only the first n training samples', positiveInteger)
     .option('--limit-test <n>', 'use only the first n test samples', positiveInteger)
+    .option('--limit <name=value>', LIMIT_HELP, parseLimit)
     .action(async (options: TrainOptions) => {
       await trainCommand(options, io);
     });
@@ -316,7 +322,7 @@ interface SavedPoint {
  * Nothing else is written yet.
  */
 function prepare(options: TrainOptions, io: CliIo): Session {
-  const resumed = options.resume === undefined ? null : readResume(options.resume, io);
+  const resumed = options.resume === undefined ? null : readResume(options.resume, io, options.limit);
   const inEpoch = resumed !== null && resumed.info.partial !== null;
   const settings = resolveSettings(
     options,
@@ -326,19 +332,20 @@ function prepare(options: TrainOptions, io: CliIo): Session {
   );
   useBackend(settings.backend);
   useThreads(options.threads);
-  const choice = resumed === null ? resolveModel(settings.model) : null;
+  const choice = resumed === null ? resolveModel(settings.model, options.limit) : null;
   const out = options.out ?? options.resume ?? DEFAULT_OUT;
   if (out !== options.resume) checkOutputPath(out, options.force === true);
   const data = loadData(settings.data, {
     limitTrain: settings.limitTrain ?? undefined,
     limitTest: settings.limitTest ?? undefined,
+    limits: options.limit,
   });
   const train = data.train!;
   let model: Sequential;
   let info: CheckpointInfo;
   if (choice !== null) {
     manualSeed(settings.seed);
-    ({ model, info } = freshModel(choice, data, train));
+    ({ model, info } = freshModel(choice, data, train, options.limit));
   } else {
     ({ model } = resumed!.checkpoint);
     info = resumed!.checkpoint;
@@ -651,11 +658,11 @@ interface Resumed {
  * must record this very checkpoint (a save cut short between the two files is finished first), and the
  * weights must be finite.
  */
-function readResume(path: string, io: CliIo): Resumed {
+function readResume(path: string, io: CliIo, limits: ReadLimitOptions | undefined): Resumed {
   const statePath = trainingStatePath(path);
   let pair: CheckpointWithState;
   try {
-    pair = loadCheckpointWithState(path);
+    pair = loadCheckpointWithState(path, { limits });
   } catch (error) {
     if (!(error instanceof ConvnetError)) throw error;
     if (error instanceof CheckpointMismatchError) {
@@ -666,7 +673,7 @@ function readResume(path: string, io: CliIo): Resumed {
     }
     if (error.op !== 'loadTrainingStateFile') throw new CliError('--resume', error.message);
     // The checkpoint's own fault (missing, not a checkpoint) says more than the state's absence.
-    readCheckpoint(path, '--resume');
+    readCheckpoint(path, '--resume', limits);
     throw new CliError(
       '--resume',
       `cannot resume without the training state beside the checkpoint: ${error.message}`,
@@ -782,11 +789,12 @@ function freshModel(
   choice: ModelChoice,
   data: LoadedData,
   train: LabelledImages,
+  limits: ReadLimitOptions | undefined,
 ): { model: Sequential; info: CheckpointInfo } {
   const model = choice.label;
   let built;
   try {
-    built = buildModel(choice.architecture(data.classes.length), data.inputShape);
+    built = buildModel(choice.architecture(data.classes.length), data.inputShape, { limits });
   } catch (error) {
     if (error instanceof ConvnetError) {
       throw new CliError(

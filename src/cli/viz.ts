@@ -25,7 +25,16 @@ import type { CliIo } from './io.js';
 import { CliError, println } from './io.js';
 import { threadCount } from './options.js';
 import { percent } from './progress.js';
-import { DEFAULT_BACKEND, THREADS_HELP, readCheckpoint, useBackend, useThreads } from './shared.js';
+import type { ReadLimitOptions } from '../serialization/limits.js';
+import {
+  DEFAULT_BACKEND,
+  LIMIT_HELP,
+  THREADS_HELP,
+  parseLimit,
+  readCheckpoint,
+  useBackend,
+  useThreads,
+} from './shared.js';
 
 /** The options of `convnet viz`, as parsed. */
 export interface VizOptions {
@@ -33,6 +42,7 @@ export interface VizOptions {
   out?: string;
   backend?: string;
   threads?: number;
+  limit?: ReadLimitOptions;
 }
 
 /** Layer types whose output is drawn as feature maps. */
@@ -56,6 +66,7 @@ export function registerViz(program: Command, io: CliIo): void {
     .requiredOption('--out <dir>', 'folder to write the PNG files into (created if missing)')
     .option('--backend <name>', `compute backend (default: ${DEFAULT_BACKEND})`)
     .option('--threads <n>', THREADS_HELP, threadCount)
+    .option('--limit <name=value>', LIMIT_HELP, parseLimit)
     .action(async (checkpoint: string, options: VizOptions) => {
       await vizCommand(checkpoint, options, io);
     });
@@ -83,9 +94,10 @@ export async function vizCommand(checkpointPath: string, options: VizOptions, io
   const { model, classes, inputShape, preprocessing, architecture } = readCheckpoint(
     checkpointPath,
     'checkpoint',
+    options.limit,
   );
   const [channels, height, width] = inputShape as [number, number, number];
-  const image = readImage(input, { channels: channels === 1 ? 1 : 3 });
+  const image = readImage(input, { channels: channels === 1 ? 1 : 3, limits: options.limit });
   const fitted =
     image.shape[1] === height && image.shape[2] === width ? image : resize([height, width])(image);
   const layers = architecture.layers.map((layer) => layer.type);

@@ -10,12 +10,18 @@ import { ConvnetError } from '../errors.js';
 import type { Architecture } from '../models/architecture.js';
 import { buildModel } from '../models/architecture.js';
 import { defaultGenerator } from '../random.js';
+import { parseJson } from '../serialization/json.js';
+import type { ReadLimits, ReadOptions } from '../serialization/limits.js';
+import { resolveLimits } from '../serialization/limits.js';
 import type { SafetensorsContents } from '../serialization/safetensors.js';
 import { formatShape } from '../shape.js';
 import { InteropError, bounded, quote } from './errors.js';
 
-/** What {@link checkpointFromWeights} is told, each overriding the file's own metadata. */
-export interface WeightsImportOptions {
+/**
+ * What {@link checkpointFromWeights} is told, each overriding the file's own metadata, and the read
+ * limits (`maxJsonDepth` for the metadata, the model-size limits for the architecture) to raise.
+ */
+export interface WeightsImportOptions extends ReadOptions {
   /** The architecture the weights are for (else the file's `architecture` metadata). */
   architecture?: Architecture;
   /** One sample's shape `[C, H, W]` (else the file's `input_shape`, else `[1, 28, 28]`). */
@@ -28,41 +34,18 @@ export interface WeightsImportOptions {
 
 const OP = 'importWeights';
 
-/** How deep metadata JSON may nest: far more than an architecture needs, far less than the stack allows. */
-const MAX_METADATA_DEPTH = 64;
-
-/** The deepest nesting of arrays and objects in `value`, walked without recursion. */
-function depthOf(value: unknown): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    deepest = Math.max(deepest, depth);
-    if (deepest > MAX_METADATA_DEPTH) break;
-    for (const child of Object.values(v)) stack.push([child, depth + 1]);
-  }
-  return deepest;
-}
-
-/** A metadata entry parsed as JSON, or `undefined` when absent. */
-function metadataJson(metadata: Readonly<Record<string, string>>, key: string, name: string): unknown {
+/** A metadata entry parsed as JSON (nested at most `limits.maxJsonDepth` deep), or `undefined` when absent. */
+function metadataJson(
+  metadata: Readonly<Record<string, string>>,
+  key: string,
+  name: string,
+  limits: ReadLimits,
+): unknown {
   const text = metadata[key];
   if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text) as unknown;
-  } catch {
-    throw new InteropError(OP, name, `metadata ${quote(key)} is not valid JSON: ${quote(text)}`);
-  }
-  if (depthOf(value) > MAX_METADATA_DEPTH) {
-    throw new InteropError(
-      OP,
-      name,
-      `metadata ${quote(key)} nests more than ${MAX_METADATA_DEPTH} levels deep`,
-    );
-  }
-  return value;
+  return parseJson(text, limits, (detail) => {
+    throw new InteropError(OP, name, bounded(`metadata ${quote(key)} ${detail}`));
+  });
 }
 
 /**
@@ -102,8 +85,10 @@ export function checkpointFromWeights(
   options: WeightsImportOptions = {},
 ): Checkpoint {
   const { tensors, metadata } = contents;
+  const limits = resolveLimits(options.limits, OP);
   const architecture =
-    options.architecture ?? (metadataJson(metadata, 'architecture', name) as Architecture | undefined);
+    options.architecture ??
+    (metadataJson(metadata, 'architecture', name, limits) as Architecture | undefined);
   if (architecture === undefined) {
     throw new InteropError(
       OP,
@@ -112,11 +97,11 @@ export function checkpointFromWeights(
     );
   }
   const inputShape = options.inputShape ??
-    (metadataJson(metadata, 'input_shape', name) as number[] | undefined) ?? [1, 28, 28];
+    (metadataJson(metadata, 'input_shape', name, limits) as number[] | undefined) ?? [1, 28, 28];
   const state = defaultGenerator.getState();
   let built;
   try {
-    built = buildModel(architecture, inputShape);
+    built = buildModel(architecture, inputShape, { limits });
   } catch (error) {
     if (!(error instanceof ConvnetError)) throw error;
     throw new InteropError(
@@ -136,11 +121,11 @@ export function checkpointFromWeights(
   const outputs = built.outputShape.reduce((a, b) => a * b, 1);
   const classes =
     options.classes ??
-    (metadataJson(metadata, 'classes', name) as string[] | undefined) ??
+    (metadataJson(metadata, 'classes', name, limits) as string[] | undefined) ??
     Array.from({ length: outputs }, (_, i) => String(i));
   const channels = inputShape[0]!;
   const preprocessing = options.preprocessing ??
-    (metadataJson(metadata, 'preprocessing', name) as Preprocessing | undefined) ?? {
+    (metadataJson(metadata, 'preprocessing', name, limits) as Preprocessing | undefined) ?? {
       mean: new Array<number>(channels).fill(0),
       std: new Array<number>(channels).fill(1),
     };

@@ -14,6 +14,7 @@ import type { TrainingState } from '../checkpoint/training-state.js';
 import { trainingStateContents, trainingStateFromContents } from '../checkpoint/training-state.js';
 import { ConvnetError } from '../errors.js';
 import type { AnyModule } from '../nn/module.js';
+import type { ReadOptions } from '../serialization/limits.js';
 import type { SafetensorsContents } from '../serialization/safetensors.js';
 import { loadSafetensors, saveSafetensors } from '../serialization/safetensors.js';
 import { commitTemporary, saveFile, staleTemporaries, writeFileAtomic, writeTemporary } from './files.js';
@@ -31,15 +32,16 @@ export function saveCheckpointFile(path: string, model: AnyModule, info: Checkpo
 
 /**
  * Reads the checkpoint at `path`: the rebuilt model with its weights, the architecture, class names, input
- * shape and preprocessing (see `checkpoint.loadCheckpoint`).
+ * shape and preprocessing (see `checkpoint.loadCheckpoint`). `options.limits` raises (or lowers) the read
+ * limits, as for `checkpoint.loadCheckpoint`.
  *
  * @throws {CheckpointError} naming the path if it cannot be read or is not a valid checkpoint
  *
  * @example
  * const { model, classes } = loadCheckpointFile('runs/lenet5.safetensors');
  */
-export function loadCheckpointFile(path: string): Checkpoint {
-  return checkpointFromContents(readContents(path, 'loadCheckpointFile'), path);
+export function loadCheckpointFile(path: string, options?: ReadOptions): Checkpoint {
+  return checkpointFromContents(readContents(path, 'loadCheckpointFile', options), path, options);
 }
 
 /**
@@ -62,12 +64,12 @@ export function saveTrainingStateFile(path: string, state: TrainingState): void 
 }
 
 /**
- * Reads the training state at `path`.
+ * Reads the training state at `path`; `options.limits` raises (or lowers) the read limits.
  *
  * @throws {CheckpointError} naming the path if it cannot be read or is not a valid training state
  */
-export function loadTrainingStateFile(path: string): TrainingState {
-  return trainingStateFromContents(readContents(path, 'loadTrainingStateFile'), path);
+export function loadTrainingStateFile(path: string, options?: ReadOptions): TrainingState {
+  return trainingStateFromContents(readContents(path, 'loadTrainingStateFile', options), path, options);
 }
 
 /**
@@ -119,27 +121,29 @@ export interface CheckpointWithState {
  * Reads the checkpoint at `path` and the training state beside it, checking that the state was saved with
  * this very checkpoint (by the SHA-256 it records). A save by {@link saveCheckpointWithState} that was
  * killed after the state's rename is finished first: the complete temporary checkpoint it left is renamed
- * into place.
+ * into place. `options.limits` raises (or lowers) the read limits of both files.
  *
  * @throws {CheckpointMismatchError} naming both paths if the checkpoint is not the one the state was
  * saved with (another epoch's or another run's)
  * @throws {CheckpointError} naming the path if either file cannot be read or is not valid
  */
-export function loadCheckpointWithState(path: string): CheckpointWithState {
+export function loadCheckpointWithState(path: string, options?: ReadOptions): CheckpointWithState {
   const op = 'loadCheckpointWithState';
   const statePath = trainingStatePath(path);
-  const state = loadTrainingStateFile(statePath);
+  const state = loadTrainingStateFile(statePath, options);
   const expected = state.checkpointSha256;
-  if (expected === undefined) return { checkpoint: loadCheckpointFile(path), state, match: 'unverified' };
+  if (expected === undefined) {
+    return { checkpoint: loadCheckpointFile(path, options), state, match: 'unverified' };
+  }
   const bytes = readBytes(path, op, true);
   if (bytes !== null && sha256(bytes) === expected) {
-    return { checkpoint: checkpointFromBytes(bytes, path, op), state, match: 'verified' };
+    return { checkpoint: checkpointFromBytes(bytes, path, op, options), state, match: 'verified' };
   }
   for (const temporary of staleTemporaries(path)) {
     const candidate = readBytes(temporary.path, op, true);
     if (candidate !== null && sha256(candidate) === expected) {
       commitTemporary(temporary.path, path, op);
-      return { checkpoint: checkpointFromBytes(candidate, path, op), state, match: 'finished' };
+      return { checkpoint: checkpointFromBytes(candidate, path, op, options), state, match: 'finished' };
     }
   }
   const found = bytes === null ? 'it does not exist' : `it has SHA-256 ${sha256(bytes).slice(0, 12)}…`;
@@ -198,13 +202,18 @@ function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function readContents(path: string, op: string): SafetensorsContents {
-  return parseContents(readBytes(path, op, false), path, op);
+function readContents(path: string, op: string, options: ReadOptions | undefined): SafetensorsContents {
+  return parseContents(readBytes(path, op, false), path, op, options);
 }
 
 /** The checkpoint in `bytes`, read from `path`. */
-function checkpointFromBytes(bytes: Uint8Array, path: string, op: string): Checkpoint {
-  return checkpointFromContents(parseContents(bytes, path, op), path);
+function checkpointFromBytes(
+  bytes: Uint8Array,
+  path: string,
+  op: string,
+  options: ReadOptions | undefined,
+): Checkpoint {
+  return checkpointFromContents(parseContents(bytes, path, op, options), path, options);
 }
 
 /** The bytes of the file at `path`; `null` if it does not exist and `missingOk`. */
@@ -231,9 +240,14 @@ function readBytes(path: string, op: string, missingOk: boolean): Uint8Array | n
   }
 }
 
-function parseContents(bytes: Uint8Array, path: string, op: string): SafetensorsContents {
+function parseContents(
+  bytes: Uint8Array,
+  path: string,
+  op: string,
+  options: ReadOptions | undefined,
+): SafetensorsContents {
   try {
-    return loadSafetensors(bytes);
+    return loadSafetensors(bytes, options);
   } catch (error) {
     if (!(error instanceof ConvnetError)) throw error;
     throw new CheckpointError(op, path, `not a valid safetensors file: ${error.message}`);

@@ -11,9 +11,11 @@ import {
   ConvnetError,
   checkpoint,
   data,
+  interop,
   loadSafetensors,
   manualSeed,
   models,
+  optim,
   rand,
   saveSafetensors,
   tensor,
@@ -63,6 +65,25 @@ function seedFiles(): Record<string, Uint8Array[]> {
     type: 'ubyte',
   });
   const cifar = new Uint8Array(2 * 3073).map((_, i) => (i % 3073 === 0 ? (i / 3073) % 10 : i % 251));
+  const optimizer = new optim.Adam(built.model.parameters(), { lr: 0.01 });
+  built.model
+    .forward(rand([2, 1, 8, 8]))
+    .sum()
+    .backward();
+  optimizer.step();
+  const state = checkpoint.saveTrainingState({
+    epoch: 1,
+    optimizer: optimizer.stateDict(),
+    scheduler: null,
+    rng: { global: [1, 2, 3, 4] },
+    info: { batchSize: 2, metrics: [{ loss: 0.5 }] },
+  });
+  const onnx = interop.exportOnnx({
+    ...built,
+    classes: ['a', 'b', 'c'],
+    inputShape: [1, 8, 8],
+    preprocessing: { mean: [0.5], std: [0.25] },
+  }).bytes;
   const image = rand([3, 6, 5]);
   const gray = rand([1, 7, 9]);
   return {
@@ -71,6 +92,8 @@ function seedFiles(): Record<string, Uint8Array[]> {
       ckpt,
     ],
     checkpoint: [ckpt],
+    'train-state': [state],
+    onnx: [onnx],
     architecture: [
       utf8(JSON.stringify(architecture)),
       utf8(JSON.stringify(models.namedArchitecture('lenet5', 10))),
@@ -95,13 +118,17 @@ export function fuzzedReaders(): FuzzedReader[] {
   const seeds = seedFiles();
   const reader = (name: string, text: boolean, read: (bytes: Uint8Array) => unknown): FuzzedReader => ({
     name,
-    seeds: seeds[name]!,
+    // Plain copies: a Node Buffer seed (protobufjs writes ONNX into one) would make the mutations'
+    // slice() a view that writes through to the seed.
+    seeds: seeds[name]!.map((bytes) => new Uint8Array(bytes)),
     text,
     read,
   });
   return [
     reader('safetensors', false, (bytes) => loadSafetensors(bytes)),
     reader('checkpoint', false, (bytes) => checkpoint.loadCheckpoint(bytes, 'fuzz.safetensors')),
+    reader('train-state', false, (bytes) => checkpoint.loadTrainingState(bytes, 'fuzz.train-state')),
+    reader('onnx', false, (bytes) => interop.importOnnx(bytes, 'fuzz.onnx')),
     reader('architecture', true, (bytes) =>
       models.buildModel(models.readArchitectureJson(decoder.decode(bytes)), [1, 28, 28]),
     ),

@@ -48,7 +48,8 @@ export function importOnnxFile(path: string, limits: OnnxLimits = {}): OnnxImpor
 
 /**
  * Reads the safetensors weights at `path` into a checkpoint of the architecture in `options` (or in the
- * file's metadata), see `interop.checkpointFromWeights`.
+ * file's metadata), see `interop.checkpointFromWeights`; `options.limits` raises the read limits of the
+ * file and of its metadata.
  *
  * @example
  * const ckpt = importWeightsFile('weights.safetensors', { architecture, inputShape: [1, 28, 28] });
@@ -56,7 +57,7 @@ export function importOnnxFile(path: string, limits: OnnxLimits = {}): OnnxImpor
 export function importWeightsFile(path: string, options: WeightsImportOptions = {}): Checkpoint {
   let contents;
   try {
-    contents = loadFile(path);
+    contents = loadFile(path, { limits: options.limits });
   } catch (error) {
     if (!(error instanceof ConvnetError)) throw error;
     throw new InteropError('importWeightsFile', path, error.message);
